@@ -1,0 +1,33 @@
+"""The `lianzhao` command for operators and analysts.
+
+    lianzhao serve [--host H] [--port P]   serve the platform (waitress; static files included)
+    lianzhao migrate                      create or update the database tables
+    lianzhao demo load                    load the Jimo (即墨区) demo pack (idempotent)
+    lianzhao createuser NAME --role R     create a user (admin, leader, officer, analyst)
+    lianzhao io …                         input-output analyses (no database needed)
+    lianzhao <any Django management command>
+
+`io` runs without Django so analysts can use it on a bare laptop with only the data folder.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["io"]:
+        from lianzhao.econ.cli import main as io_main
+
+        return int(io_main(argv[1:]) or 0)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianzhao.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lianzhao", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
