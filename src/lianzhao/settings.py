@@ -2,7 +2,7 @@
 
 Environment variables
 ---------------------
-SECRET_KEY        required unless DEBUG is on (a development key is derived then)
+SECRET_KEY        optional; otherwise a random key is kept in $LIANZHAO_VAR_DIR/secret_key
 DEBUG             "1"/"true"/"yes" or "0"/"false"/"no" (default: off)
 ALLOWED_HOSTS     comma-separated (default: localhost,127.0.0.1,[::1])
 DATABASE_URL      e.g. postgres://user:pass@host:5432/lianzhao (default: SQLite in $LIANZHAO_VAR_DIR)
@@ -13,6 +13,7 @@ LIANZHAO_VAR_DIR  lianzhao's own files: SQLite database, uploads (default: ./var
 from __future__ import annotations
 
 import os
+import secrets
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -37,22 +38,34 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG or env_bool("LIANZHAO_DEV", False):
-        SECRET_KEY = "lianzhao-development-only-key-do-not-use-in-production"
-    else:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set SECRET_KEY in the environment (or DEBUG=1 for development)."
-        )
+VAR_DIR = var_dir()
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else from $LIANZHAO_VAR_DIR/secret_key (created once with
+    a random value, readable only by its owner), so a laptop install needs no configuration."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        if len(key) < 32:
+            raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long.")
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50), encoding="ascii")
+        path.chmod(0o600)
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise ImproperlyConfigured(f"{path} holds a secret key shorter than 32 characters; delete it.")
+    return key
+
+
+SECRET_KEY = _secret_key()
 
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
     if h.strip()
 ]
-
-VAR_DIR = var_dir()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,7 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "lianzhao.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -130,6 +143,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
+LOGIN_URL_PATH = "/accounts/login/"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 

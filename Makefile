@@ -1,0 +1,53 @@
+# lianzhao — two commands: `make demo` and `make test`. Everything else is a helper they call.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+LZ     := $(VENV)/bin/lianzhao
+
+.PHONY: demo test venv migrate browser-deps test-sqlite test-postgres lint bench vendor-js clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	$(LZ) migrate --no-input
+
+## make demo: install, migrate, load the Jimo demo and serve it on $(HOST):$(PORT)
+demo: migrate
+	$(LZ) demo load
+	@echo ""
+	@echo "链招 lianzhao: http://$(HOST):$(PORT)/   demo accounts above, password: lianzhao-demo"
+	$(LZ) serve --host $(HOST) --port $(PORT)
+
+## make test: install what the tests need (Chromium, PostgreSQL) and run the whole suite
+test: venv browser-deps lint test-sqlite test-postgres
+
+browser-deps:
+	@scripts/ensure_system_deps.sh
+
+lint: venv
+	$(VENV)/bin/lint-imports
+
+test-sqlite: venv
+	$(PY) -m pytest -q
+
+# Every database test again on a throwaway PostgreSQL server (browser and maths tests excluded:
+# they do not depend on the database engine).
+test-postgres: venv
+	scripts/with_postgres.sh $(PY) -m pytest -q -m "not browser" --ignore=tests/econ --ignore=tests/demo/test_pack_data.py
+
+bench: venv
+	$(PY) bench/io_bench.py
+
+vendor-js:
+	scripts/vendor_js.sh
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,51 @@
+"""The audit trail: one row per change to business data, never edited afterwards."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from lianzhao.audit.choices import AuditAction
+
+
+class AuditRecordQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(
+            app_label=obj._meta.app_label, model_name=obj._meta.model_name, object_id=str(obj.pk)
+        )
+
+
+class AuditRecord(models.Model):
+    """Who changed which object when, with the field values before and after the change."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    actor_name = models.CharField("操作人（记录时）", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=8, choices=AuditAction.choices)
+    app_label = models.CharField(max_length=64)
+    model_name = models.CharField("对象类型", max_length=64)
+    object_id = models.CharField("对象编号", max_length=64)
+    object_repr = models.CharField("对象", max_length=255)
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+    reason = models.CharField("说明", max_length=255, blank=True)
+
+    objects = AuditRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["app_label", "model_name", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each field whose value differs; all fields on create/delete."""
+        before, after = self.before or {}, self.after or {}
+        keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

@@ -1,0 +1,66 @@
+"""Writing audit records. Every service that changes business data calls :func:`record_change`
+inside its own transaction, so the change and its audit row commit or roll back together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+
+from django.db import models
+
+from lianzhao.audit.choices import AuditAction
+from lianzhao.audit.models import AuditRecord
+
+
+def _jsonable(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
+    """The object's concrete field values (foreign keys as ids) and many-to-many ids, JSON-ready."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude or field.name in ("created_at", "updated_at"):
+            continue
+        value = getattr(obj, field.attname)
+        if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
+            # Same text whether the value came from a form ("5.5") or the database ("5.50").
+            value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+        data[field.attname] = _jsonable(value)
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            if field.name not in exclude:
+                data[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+    return data
+
+
+def record_change(
+    *, actor, action: str, obj: models.Model, before: dict | None, after: dict | None, reason: str = ""
+) -> AuditRecord:
+    """Write one audit row for ``obj``. ``before`` is None on create, ``after`` None on delete."""
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    return AuditRecord.objects.create(
+        actor=actor_obj,
+        actor_name=(str(actor_obj) if actor_obj else "系统"),
+        action=action,
+        app_label=obj._meta.app_label,
+        model_name=obj._meta.model_name,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        before=before,
+        after=after,
+        reason=reason[:255],
+    )

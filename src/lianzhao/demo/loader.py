@@ -1,0 +1,216 @@
+"""Load the Jimo (即墨区) demo pack into the database, idempotently.
+
+Reference content (region, departments, industries, links, chain maps, indicators) is synchronised
+to the pack; enterprises, users and projects are created when missing and otherwise left as the
+users have changed them. Every row the loader creates or changes gets an audit record with the
+actor "系统" and the reason "加载即墨示例数据".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from lianzhao.accounts.choices import Role
+from lianzhao.accounts.models import Department, User
+from lianzhao.audit.choices import AuditAction
+from lianzhao.audit.services import record_change, snapshot
+from lianzhao.core.models import Region
+from lianzhao.dashboard.models import Indicator
+from lianzhao.demo import pack_data as pack
+from lianzhao.enterprises.models import Enterprise
+from lianzhao.industries.models import ChainNode, Industry, IndustryLink
+from lianzhao.projects.choices import PIPELINE, STAGE_DATE_FIELD, EventKind, ProjectStage
+from lianzhao.projects.models import InvestmentProject, ProjectEvent
+from lianzhao.refdata.divisions import load_divisions
+
+DEMO_PASSWORD = "lianzhao-demo"
+REASON = "加载即墨示例数据"
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool, changed: bool = True) -> None:
+        bucket = self.created if created else self.updated
+        if created or changed:
+            bucket[kind] = bucket.get(kind, 0) + 1
+
+    def summary(self) -> str:
+        parts = [f"新建 {k} {v}" for k, v in self.created.items()]
+        parts += [f"更新 {k} {v}" for k, v in self.updated.items()]
+        return "；".join(parts) or "示例数据已是最新，无变化"
+
+
+def _sync(model, lookup: dict, values: dict, report: LoadReport, kind: str):
+    """update_or_create with an audit row when something was created or changed."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.save()
+        record_change(actor=None, action=AuditAction.CREATE, obj=obj, before=None,
+                      after=snapshot(obj), reason=REASON)
+        report.count(kind, True)
+        return obj, True
+    before = snapshot(obj)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    after_probe = snapshot(obj)
+    if after_probe != before:
+        obj.save()
+        record_change(actor=None, action=AuditAction.UPDATE, obj=obj, before=before,
+                      after=snapshot(obj), reason=REASON)
+        report.count(kind, False)
+    return obj, False
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _regions(report: LoadReport) -> Region:
+    divisions = load_divisions()
+    parent = None
+    for division in divisions.path(pack.REGION["code"]):
+        parent, _ = _sync(Region, {"code": division.code},
+                          {"name": division.name, "parent": parent}, report, "区划")
+    return parent
+
+
+def _users(report: LoadReport, departments: dict[str, Department]) -> dict[str, User]:
+    users = {}
+    for spec in pack.USERS:
+        user = User.objects.filter(username=spec["username"]).first()
+        if user is None:
+            user = User(username=spec["username"], display_name=spec["display_name"], role=spec["role"],
+                        department=departments.get(spec["department"]) if spec["department"] else None,
+                        is_staff=spec["role"] == Role.ADMIN, is_superuser=spec["role"] == Role.ADMIN)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            record_change(actor=None, action=AuditAction.CREATE, obj=user, before=None,
+                          after=snapshot(user, exclude=("password", "last_login")), reason=REASON)
+            report.count("用户", True)
+        users[spec["username"]] = user
+    return users
+
+
+def _chains(report: LoadReport, industries: dict[str, Industry]) -> dict[str, ChainNode]:
+    nodes: dict[str, ChainNode] = {}
+    for industry_key, specs in pack.CHAINS.items():
+        for order, spec in enumerate(specs):
+            node, _ = _sync(ChainNode, {"key": spec["key"]}, {
+                "industry": industries[industry_key],
+                "parent": nodes[spec["parent"]] if spec.get("parent") else None,
+                "name": spec["name"],
+                "position": spec["position"],
+                "description": spec.get("description", ""),
+                "gbt_codes": list(spec["gbt_codes"]),
+                "keywords": list(spec.get("keywords", [])),
+                "order": order,
+            }, report, "产业链环节")
+            node.full_clean(validate_unique=False)
+            nodes[spec["key"]] = node
+    return nodes
+
+
+def _enterprises(report: LoadReport, nodes: dict[str, ChainNode]) -> dict[str, Enterprise]:
+    out = {}
+    for spec in pack.ENTERPRISES:
+        enterprise = Enterprise.objects.filter(name=spec["name"]).first()
+        if enterprise is None:
+            enterprise = Enterprise(
+                name=spec["name"], uscc=spec.get("uscc"), region_code=spec.get("region_code", ""),
+                gbt_code=spec.get("gbt_code", ""), is_local=spec["is_local"],
+                is_chain_leader=spec["is_chain_leader"], scale=spec.get("scale", ""),
+                is_sample=spec["is_sample"], note=spec.get("note", ""),
+            )
+            enterprise.full_clean()
+            enterprise.save()
+            enterprise.chain_nodes.set([nodes[k] for k in spec.get("chain_nodes", [])])
+            record_change(actor=None, action=AuditAction.CREATE, obj=enterprise, before=None,
+                          after=snapshot(enterprise), reason=REASON)
+            report.count("企业", True)
+        out[spec["key"]] = enterprise
+    return out
+
+
+def _projects(report, industries, nodes, enterprises, departments, users) -> None:
+    for spec in pack.PROJECTS:
+        investor = enterprises[spec["investor"]] if spec.get("investor") else None
+        if InvestmentProject.objects.filter(name=spec["name"], investor=investor).exists():
+            continue
+        dates = spec.get("dates", {})
+        project = InvestmentProject(
+            name=spec["name"], investor=investor, industry=industries[spec["industry"]],
+            chain_node=nodes[spec["chain_node"]] if spec.get("chain_node") else None,
+            amount=Decimal(spec["amount"]) if spec.get("amount") is not None else None,
+            method=spec["method"], referrer=spec.get("referrer", ""), source=spec.get("source", ""),
+            stage=spec["stage"], paused_from=spec.get("paused_from") or "",
+            department=departments[spec["department"]],
+            officer=users.get(spec["officer"]) if spec.get("officer") else None,
+            signed_amount=Decimal(spec["signed_amount"]) if spec.get("signed_amount") else None,
+            notes=spec.get("notes", ""), is_sample=spec["is_sample"], citation=spec.get("citation", ""),
+        )
+        for stage, field_name in STAGE_DATE_FIELD.items():
+            setattr(project, field_name, _date(dates.get(stage.value)))
+        project.full_clean()
+        project.save()
+        _timeline(project, dates, spec)
+        record_change(actor=None, action=AuditAction.CREATE, obj=project, before=None,
+                      after=snapshot(project), reason=REASON)
+        report.count("项目", True)
+
+
+def _timeline(project: InvestmentProject, dates: dict, spec: dict) -> None:
+    """One stage-change event per recorded stage date (and for 暂缓/终止 when dated)."""
+    previous = ""
+    reached = [(s, _date(dates.get(s.value))) for s in PIPELINE if dates.get(s.value)]
+    for stage, on in reached:
+        ProjectEvent.objects.create(project=project, kind=EventKind.STAGE_CHANGE, occurred_on=on,
+                                    from_stage=previous, to_stage=stage,
+                                    text=f"示例数据：{ProjectStage(stage).label}" if project.is_sample
+                                    else f"{ProjectStage(stage).label}（{spec.get('citation') or '出处见项目'}）")
+        previous = stage
+    for side in (ProjectStage.PAUSED, ProjectStage.DROPPED):
+        if project.stage == side and (on := _date(dates.get(side.value))):
+            ProjectEvent.objects.create(project=project, kind=EventKind.STAGE_CHANGE, occurred_on=on,
+                                        from_stage=previous, to_stage=side,
+                                        text=spec.get("notes") or ProjectStage(side).label)
+
+
+@transaction.atomic
+def load_demo() -> LoadReport:
+    """Load or refresh the whole demo pack in one transaction (all or nothing)."""
+    report = LoadReport()
+    _regions(report)
+    departments = {}
+    for spec in pack.DEPARTMENTS:
+        departments[spec["code"]], _ = _sync(Department, {"code": spec["code"]},
+                                             {"name": spec["name"], "focus": spec.get("focus", "")},
+                                             report, "部门")
+    users = _users(report, departments)
+    industries = {}
+    for spec in pack.INDUSTRIES:
+        industries[spec["key"]], _ = _sync(Industry, {"slug": spec["key"].replace("_", "-")}, {
+            "name": spec["name"], "kind": spec["kind"], "description": spec.get("description", ""),
+            "source": spec.get("source", ""), "order": spec.get("order", 0),
+        }, report, "产业")
+    for spec in pack.HONEYCOMB_LINKS:
+        _sync(IndustryLink, {"source": industries[spec["source"]], "target": industries[spec["target"]],
+                             "kind": spec["kind"]},
+              {"note": spec.get("note", ""), "citation": spec.get("citation", "")}, report, "产业协同")
+    nodes = _chains(report, industries)
+    enterprises = _enterprises(report, nodes)
+    _projects(report, industries, nodes, enterprises, departments, users)
+    for order, spec in enumerate(pack.KPIS):
+        _sync(Indicator, {"key": spec["key"]}, {
+            "label": spec["label"], "value": Decimal(spec["value"]), "unit": spec.get("unit", ""),
+            "qualifier": spec.get("qualifier", ""), "year": spec["year"], "source": spec["source"],
+            "note": spec.get("note", ""), "is_sample": spec.get("is_sample", False), "order": order,
+        }, report, "区域指标")
+    return report

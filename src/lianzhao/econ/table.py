@@ -1,0 +1,424 @@
+"""The :class:`IOTable` container: a checked input-output table with lazily computed results.
+
+The class is thin on purpose: it validates and labels the data once, caches one LU
+factorization of ``I − A``, and hands the maths to :mod:`lianzhao.econ.iomath` and
+:mod:`lianzhao.econ.analysis`. Results come back as pandas objects labelled by sector.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lianzhao.econ import analysis, iomath, validate
+from lianzhao.econ.errors import LabelError, MissingDataError, _names
+
+#: Final-demand column labels recognised as household consumption (case-insensitive).
+HOUSEHOLD_LABELS = ("households", "thc")
+#: Value-added row labels recognised as labour compensation (case-insensitive).
+COMPENSATION_LABELS = ("compensation", "va001")
+
+
+class BalanceWarning(UserWarning):
+    """A table was accepted with ``balance="warn"`` although it does not balance."""
+
+
+def _find(labels: pd.Index, wanted: tuple[str, ...]) -> object | None:
+    for lab in labels:
+        if str(lab).strip().lower() in wanted:
+            return lab
+    return None
+
+
+class IOTable:
+    """A single-region input-output table (industry × industry or product × product).
+
+    Build it with :meth:`from_flows`. Money amounts share the table's ``unit`` (for example
+    万元); jobs are persons. Attributes are pandas objects indexed by sector label.
+
+    Attributes
+    ----------
+    Z : DataFrame (n, n)
+        Intermediate flows; for a non-competitive table, domestic flows only.
+    Y : DataFrame (n, k)
+        Final demand by category (a negative ``imports`` column in a competitive table).
+    va : DataFrame (m, n) or None
+        Value-added rows; the row ``compensation`` (or ``VA001``) is labour income.
+    imports : DataFrame (r, n) or None
+        Imported intermediate inputs by using sector: an (n, n) import-use matrix for a
+        non-competitive table, or one or more labelled rows.
+    taxes : DataFrame (t, n) or None
+        Net taxes on products paid by each using sector (basic-price tables).
+    employment : Series (n,) or None
+        Jobs per sector (persons).
+    x : Series (n,)
+        Total output.
+    names : DataFrame (n, 2)
+        ``name_zh`` and ``name_en`` of each sector (blank when unknown).
+    unit : str
+        Money unit of all flows.
+    meta : dict
+        Provenance and notes from the reader (source file, year, assumptions).
+    """
+
+    def __init__(self, *, Z, Y, Y_labels, sectors, names, x, va=None, va_labels=None, imports=None,
+                 imports_labels=None, taxes=None, taxes_labels=None, employment=None, unit="", meta=None,
+                 balance=None):
+        self.sectors = sectors
+        self.names = names
+        self._Z, self._Y, self._x = Z, Y, x
+        self._Y_labels = Y_labels
+        self._va, self._va_labels = va, va_labels
+        self._imports, self._imports_labels = imports, imports_labels
+        self._taxes, self._taxes_labels = taxes, taxes_labels
+        self._employment = employment
+        self.unit = unit
+        self.meta = dict(meta or {})
+        self._balance = balance
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_flows(cls, Z, Y, va=None, x=None, sectors=None, imports=None, employment=None, *,
+                   taxes=None, unit: str = "", meta: Mapping[str, Any] | None = None,
+                   balance: str = "raise", rtol: float = 1e-6) -> IOTable:
+        """Check and label a table given as flows.
+
+        Parameters
+        ----------
+        Z : ndarray or DataFrame (n, n)
+            Intermediate flows, money; row i = supplying sector, column j = buying sector.
+        Y : ndarray (n,) or (n, k), Series or DataFrame (n, k)
+            Final demand, money. Label household consumption ``households`` (or ``THC``) to
+            enable type II results. Negative columns (imports in a competitive table) are fine.
+        va : DataFrame (m, n), Series, ndarray or mapping label → vector, optional
+            Value added by component; ``compensation`` (or ``VA001``) drives income multipliers
+            and the household closure.
+        x : vector (n,), optional
+            Total output; computed as ``Z 1 + Y 1`` when omitted, otherwise checked against it.
+        sectors : sequence, mapping label → name, or DataFrame with ``name_zh``/``name_en``
+            Sector labels (and names); taken from ``Z`` when it is a DataFrame.
+        imports : (n, n) matrix or rows (r, n), optional
+            Imported intermediate inputs by using sector (non-competitive tables).
+        employment : vector (n,), optional
+            Jobs per sector, persons.
+        taxes : rows (t, n), optional
+            Net taxes on products paid by each using sector.
+        unit : str
+            Money unit, for display (for example ``"万元"``).
+        balance : {"raise", "warn"}
+            What to do when a row or column balance is off by more than ``rtol``.
+        rtol : float
+            Tolerance of the balance checks, relative to each sector's output.
+
+        Raises
+        ------
+        ShapeError, LabelError, NonFiniteError, NegativeValueError, BalanceError
+            With the check and the sectors named in the message.
+        """
+        if balance not in ("raise", "warn"):
+            raise ValueError("balance must be 'raise' or 'warn'")
+        index, names = validate.sector_index(Z, sectors)
+        labels = list(index)
+        Za = validate.square(Z, index)
+        validate.finite(Za, "Z", labels, labels)
+        validate.non_negative(Za, "intermediate flows Z", labels)
+        Ya, Y_labels = validate.columns(Y, index, "Y", "final_demand")
+        validate.finite(Ya, "Y", labels, list(Y_labels))
+        parts = {}
+        for name, block, default in (("va", va, "value_added"), ("imports", imports, "imports"), ("taxes", taxes, "taxes")):
+            if block is None:
+                parts[name] = (None, None)
+                continue
+            arr, row_labels = validate.rows(block, index, name, default)
+            validate.finite(arr.T, name, labels, list(row_labels))
+            parts[name] = (arr, row_labels)
+        if parts["imports"][0] is not None:
+            validate.non_negative(parts["imports"][0].T, "imports", labels)
+        emp = None
+        if employment is not None:
+            emp = validate.vector(employment, index, "employment")
+            validate.finite(emp, "employment", labels)
+            validate.non_negative(emp, "employment", labels)
+        uses = Za.sum(axis=1) + Ya.sum(axis=1)
+        if x is None:
+            xa, row_sum = uses, None
+        else:
+            xa = validate.vector(x, index, "x")
+            validate.finite(xa, "x (total output)", labels)
+            row_sum = uses
+        validate.non_negative(xa, "total output x", labels)
+        iomath.check_zero_output(Za, xa, labels)
+        iomath.check_productive(Za, xa, labels)
+        col_sum = None
+        if parts["va"][0] is not None:
+            col_sum = Za.sum(axis=0) + sum(p[0].sum(axis=0) for p in parts.values() if p[0] is not None)
+        report = validate.balance_report(xa, row_sum, col_sum, index)
+        problems = validate.enforce_balance(report, rtol, balance)
+        for line in problems:
+            warnings.warn(line, BalanceWarning, stacklevel=2)
+        return cls(Z=Za, Y=Ya, Y_labels=Y_labels, sectors=index, names=names, x=xa,
+                   va=parts["va"][0], va_labels=parts["va"][1], imports=parts["imports"][0],
+                   imports_labels=parts["imports"][1], taxes=parts["taxes"][0], taxes_labels=parts["taxes"][1],
+                   employment=emp, unit=unit, meta=meta, balance=report)
+
+    # ------------------------------------------------------------------ labelled data
+    def _frame(self, arr, index=None, columns=None) -> pd.DataFrame:
+        return pd.DataFrame(arr, index=self.sectors if index is None else index,
+                            columns=self.sectors if columns is None else columns, copy=False)
+
+    @property
+    def n(self) -> int:
+        """Number of sectors."""
+        return len(self.sectors)
+
+    @property
+    def Z(self) -> pd.DataFrame:
+        return self._frame(self._Z)
+
+    @property
+    def Y(self) -> pd.DataFrame:
+        return self._frame(self._Y, columns=self._Y_labels)
+
+    @property
+    def va(self) -> pd.DataFrame | None:
+        return None if self._va is None else self._frame(self._va, index=self._va_labels)
+
+    @property
+    def imports(self) -> pd.DataFrame | None:
+        return None if self._imports is None else self._frame(self._imports, index=self._imports_labels)
+
+    @property
+    def taxes(self) -> pd.DataFrame | None:
+        return None if self._taxes is None else self._frame(self._taxes, index=self._taxes_labels)
+
+    @property
+    def employment(self) -> pd.Series | None:
+        return None if self._employment is None else pd.Series(self._employment, index=self.sectors, name="employment")
+
+    @property
+    def x(self) -> pd.Series:
+        """Total output ``x`` (n,), money."""
+        return pd.Series(self._x, index=self.sectors, name="x")
+
+    @property
+    def y(self) -> pd.Series:
+        """Total final demand consistent with ``x``: ``y = x − Z 1`` (n,), money."""
+        return pd.Series(self._y, index=self.sectors, name="y")
+
+    @cached_property
+    def _y(self) -> np.ndarray:
+        return self._x - self._Z.sum(axis=1)
+
+    def balance_report(self) -> pd.DataFrame:
+        """Row and column balance residuals per sector (see :func:`validate.balance_report`)."""
+        return self._balance.copy()
+
+    def label(self, sector, lang: str = "zh") -> str:
+        """``"20 通信设备、计算机和其他电子设备"`` — the code and its name in ``lang`` (zh/en)."""
+        name = self.names.loc[sector, f"name_{lang}"] if len(self.names) else ""
+        return f"{sector} {name}".strip()
+
+    # ------------------------------------------------------------------ coefficients
+    @cached_property
+    def _lu(self):
+        return iomath.leontief_lu(self._Z, self._x, list(self.sectors))
+
+    @cached_property
+    def A(self) -> pd.DataFrame:
+        """Technical coefficients ``A = Z x̂⁻¹`` (n, n); zero-output columns are 0."""
+        return self._frame(iomath.calc_A(self._Z, self._x))
+
+    @cached_property
+    def L(self) -> pd.DataFrame:
+        """Leontief inverse ``L = (I − A)⁻¹`` (n, n), formed from the cached LU factor."""
+        return self._frame(iomath.calc_L(self._lu))
+
+    @cached_property
+    def B(self) -> pd.DataFrame:
+        """Ghosh allocation coefficients ``B = x̂⁻¹ Z`` (n, n); zero-output rows are 0."""
+        return self._frame(iomath.calc_B(self._Z, self._x))
+
+    @cached_property
+    def G(self) -> pd.DataFrame:
+        """Ghosh inverse ``G = (I − B)⁻¹ = x̂⁻¹ L x̂`` (n, n)."""
+        return self._frame(iomath.calc_G(self.L.to_numpy(), self._x))
+
+    def coefficients(self, kind: str) -> pd.Series:
+        """Direct coefficients per unit of output (n,).
+
+        ``kind``: ``"value_added"`` (all va rows), ``"income"`` (the compensation row),
+        ``"employment"`` (jobs, persons per money unit), or the label of one va row.
+        ``c_j = v_j / x_j``; 0 for zero-output sectors.
+        """
+        return pd.Series(self._row(kind) / iomath._safe(self._x), index=self.sectors, name=kind)
+
+    def _row(self, kind: str) -> np.ndarray:
+        if kind == "output":
+            return self._x.copy()
+        if kind == "employment":
+            if self._employment is None:
+                raise MissingDataError("employment multipliers need jobs per sector (employment=…)")
+            return self._employment
+        if self._va is None:
+            raise MissingDataError(f"{kind} multipliers need value-added rows (va=…)")
+        if kind == "value_added":
+            return self._va.sum(axis=0)
+        if kind == "income":
+            return self._va[self._compensation_row]
+        if kind in list(self._va_labels):
+            return self._va[list(self._va_labels).index(kind)]
+        raise MissingDataError(
+            f"unknown multiplier kind {kind!r}; use output, value_added, income, employment or a va row "
+            f"({_names(self._va_labels)})"
+        )
+
+    @cached_property
+    def _compensation_row(self) -> int:
+        lab = None if self._va is None else _find(self._va_labels, COMPENSATION_LABELS)
+        if lab is None:
+            raise MissingDataError("income multipliers and type II need a value-added row labelled 'compensation' (or VA001)")
+        return list(self._va_labels).index(lab)
+
+    @cached_property
+    def _closure(self):
+        """``(h_r, w, s, h_r' L)`` of the household-closed model (see iomath.household_closure)."""
+        lab = _find(self._Y_labels, HOUSEHOLD_LABELS)
+        if lab is None:
+            raise MissingDataError("type II needs a final-demand column labelled 'households' (or THC)")
+        wages = self._va[self._compensation_row]  # raises MissingDataError without va
+        income = float(wages.sum())
+        if income <= 0:
+            raise MissingDataError("type II needs positive total compensation")
+        h_r = wages / iomath._safe(self._x)
+        h_c = self._Y[:, list(self._Y_labels).index(lab)] / income
+        w, s = iomath.household_closure(self._lu, h_r, h_c)
+        return h_r, w, s, iomath.premultiply(self._lu, h_r)
+
+    # ------------------------------------------------------------------ analyses
+    def output_multipliers(self, type: str = "I") -> pd.Series:
+        """Output multipliers (n,): type I ``1' L``; type II the sector rows of ``1' L̄``."""
+        return self.multipliers("output", type=type)["effect"].rename(f"output_multiplier_{type}")
+
+    def multipliers(self, kind: str = "output", type: str = "I") -> pd.DataFrame:
+        """Coefficients and multipliers; see :func:`lianzhao.econ.analysis.multipliers`."""
+        return analysis.multipliers(self, kind, type)
+
+    def linkages(self) -> pd.DataFrame:
+        """Backward and forward linkages; see :func:`lianzhao.econ.analysis.linkages`."""
+        return analysis.linkages(self)
+
+    def extract(self, sector) -> pd.Series:
+        """Hypothetical extraction of one sector; see :func:`lianzhao.econ.analysis.extract`."""
+        return analysis.extract(self, sector)
+
+    def extract_all(self) -> pd.DataFrame:
+        """Hypothetical extraction of every sector; see :func:`lianzhao.econ.analysis.extract_all`."""
+        return analysis.extract_all(self)
+
+    def impact(self, delta_y, type: str = "I") -> pd.DataFrame:
+        """Impact of a final-demand change; see :func:`lianzhao.econ.analysis.impact`."""
+        return analysis.impact(self, delta_y, type)
+
+    # ------------------------------------------------------------------ transformations
+    def replace(self, **changes) -> IOTable:
+        """A new table from this one's parts with ``changes`` (any :meth:`from_flows` argument)
+        applied and re-checked; for example ``t.replace(employment=jobs)``."""
+        def block(arr, labels):
+            return None if arr is None else self._frame(arr, index=labels)
+
+        parts = dict(
+            Z=self.Z, Y=self.Y, va=block(self._va, self._va_labels), x=self.x,
+            sectors=self.names, imports=block(self._imports, self._imports_labels),
+            employment=self.employment, taxes=block(self._taxes, self._taxes_labels),
+            unit=self.unit, meta=self.meta, balance="warn",
+        )
+        parts.update(changes)
+        return IOTable.from_flows(**parts)
+
+    def aggregate(self, mapping, names=None) -> IOTable:
+        """Aggregate sectors with a concordance.
+
+        ``mapping`` (dict or Series label → group) must cover every sector; groups keep their
+        order of first appearance. With the 0/1 matrix ``S`` (g, n):
+        ``Z* = S Z S'``, ``Y* = S Y``, ``va* = va S'``, ``x* = S x``, ``e* = S e`` (imports and
+        taxes likewise). ``names`` (DataFrame with name_zh/name_en, or mapping group → name)
+        labels the groups. Totals of every block are preserved exactly (up to rounding).
+        """
+        mapping = pd.Series(mapping) if not isinstance(mapping, pd.Series) else mapping
+        missing = self.sectors.difference(mapping.index, sort=False)
+        if len(missing):
+            raise LabelError(f"the concordance does not map sector(s) {_names(missing)}", list(missing))
+        groups = pd.Index(pd.unique(mapping.reindex(self.sectors).to_numpy()))
+        S = (groups.to_numpy()[:, None] == mapping.reindex(self.sectors).to_numpy()[None, :]).astype(float)
+        if isinstance(names, pd.DataFrame | Mapping):
+            sectors = names if isinstance(names, pd.DataFrame) else dict(names)
+            sectors = (sectors.reindex(groups) if isinstance(sectors, pd.DataFrame)
+                       else {g: sectors.get(g, "") for g in groups})
+        else:
+            sectors = list(groups)
+
+        def rowsS(arr, labels):
+            if arr is None:
+                return None
+            out = arr @ S.T
+            if pd.Index(labels).equals(self.sectors):  # import-use matrix: aggregate rows too
+                return pd.DataFrame(S @ out, index=groups, columns=groups)
+            return pd.DataFrame(out, index=labels, columns=groups)
+
+        return IOTable.from_flows(
+            Z=pd.DataFrame(S @ self._Z @ S.T, index=groups, columns=groups),
+            Y=pd.DataFrame(S @ self._Y, index=groups, columns=self._Y_labels),
+            va=rowsS(self._va, self._va_labels), x=pd.Series(S @ self._x, index=groups),
+            sectors=sectors, imports=rowsS(self._imports, self._imports_labels),
+            taxes=rowsS(self._taxes, self._taxes_labels),
+            employment=None if self._employment is None else pd.Series(S @ self._employment, index=groups),
+            unit=self.unit, meta={**self.meta, "aggregated_from": self.n}, balance="warn",
+        )
+
+    def domestic(self, import_columns=("imports",), export_columns=("exports",)) -> IOTable:
+        """A non-competitive (domestic) table from a competitive one, by the proportional
+        import assumption (Miller & Blair 2009, §2.6.2 on imports): every user of product i
+        buys the same import share of it.
+
+        With ``m_i`` the imports of product i (minus the negative import column(s)) and
+        ``u_i = Σ_j z_ij + Σ_k y_ik`` over domestic final-demand columns (exports and imports
+        excluded), the domestic share is ``d_i = 1 − m_i / u_i`` and
+        ``Z_d = d̂ Z``, ``Z_m = (I − d̂) Z`` (kept as the (n, n) import matrix), domestic
+        final demand ``d̂ Y`` (exports unchanged, import columns dropped). Raises LabelError if
+        no import column is found; shares are clipped to [0, 1] (re-exports) with a warning.
+        """
+        lower = [str(c).lower() for c in self._Y_labels]
+        imp = [k for k, c in enumerate(lower) if c in {s.lower() for s in import_columns}]
+        if not imp:
+            raise LabelError(f"no import column among final demand {_names(self._Y_labels)}")
+        exp = [k for k, c in enumerate(lower) if c in {s.lower() for s in export_columns}]
+        keep = [k for k in range(len(lower)) if k not in imp]
+        absorb = [k for k in keep if k not in exp]
+        m = -self._Y[:, imp].sum(axis=1)
+        use = self._Z.sum(axis=1) + self._Y[:, absorb].sum(axis=1)
+        d = 1.0 - m / iomath._safe(use)
+        clipped = (d < 0) | (d > 1)
+        if clipped.any():
+            warnings.warn(f"import shares clipped to [0, 1] for {_names(self.sectors[clipped])}", BalanceWarning, stacklevel=2)
+            d = np.clip(d, 0.0, 1.0)
+        Yd = self._Y[:, keep].copy()
+        for pos, k in enumerate(keep):
+            if k in absorb:
+                Yd[:, pos] *= d
+        Zm = (1.0 - d)[:, None] * self._Z
+        imports = self._frame(Zm) if self._imports is None else pd.concat(
+            [self._frame(Zm), self.imports.rename(index=lambda r: f"other_{r}")])
+        return self.replace(
+            Z=self._frame(d[:, None] * self._Z), Y=self._frame(Yd, columns=self._Y_labels[keep]),
+            imports=imports, x=None if clipped.any() else self.x,
+            meta={**self.meta, "imports": "domestic by proportional import assumption"},
+        )
+
+    def __repr__(self) -> str:
+        src = self.meta.get("source", "")
+        return f"<IOTable n={self.n} unit={self.unit!r}{' ' + src if src else ''}>"

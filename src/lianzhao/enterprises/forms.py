@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django import forms
+
+from lianzhao.enterprises.models import Enterprise
+from lianzhao.industries.models import ChainNode
+from lianzhao.paths import DataDirError
+from lianzhao.refdata.divisions import load_divisions
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = ["name", "uscc", "region_code", "gbt_code", "chain_nodes", "is_local",
+                  "is_chain_leader", "scale", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chain_nodes"].queryset = ChainNode.objects.select_related("industry")
+        self.fields["chain_nodes"].widget.attrs["size"] = 10
+
+    def clean_uscc(self):
+        return (self.cleaned_data.get("uscc") or "").strip().upper() or None
+
+    def clean_region_code(self):
+        code = (self.cleaned_data.get("region_code") or "").strip()
+        if not code:
+            return code
+        try:
+            divisions = load_divisions(include_townships=len(code) == 9)
+        except DataDirError as exc:
+            raise forms.ValidationError(f"无法校验区划代码：{exc}") from exc
+        if code not in divisions:
+            raise forms.ValidationError(f"区划代码 {code} 不存在（统计用区划代码）。")
+        return code

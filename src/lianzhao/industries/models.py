@@ -1,0 +1,91 @@
+"""The district's industrial system: industries, honeycomb links between them, and chain maps."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from lianzhao.core.models import TimeStampedModel
+from lianzhao.core.validators import validate_gbt_codes
+from lianzhao.industries.choices import ChainPosition, IndustryKind, LinkKind
+
+
+class Industry(TimeStampedModel):
+    """A leading (主导) or emerging (新兴) industry of the district."""
+
+    name = models.CharField("名称", max_length=64, unique=True)
+    slug = models.SlugField("编码", max_length=32, unique=True)
+    kind = models.CharField("类型", max_length=16, choices=IndustryKind.choices)
+    description = models.TextField("说明", blank=True)
+    source = models.CharField("来源", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "产业"
+        verbose_name_plural = "产业"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndustryLink(TimeStampedModel):
+    """A honeycomb (蜂巢) synergy link from one industry to another, with where it was stated."""
+
+    source = models.ForeignKey(Industry, verbose_name="起点产业", on_delete=models.CASCADE,
+                               related_name="links_out")
+    target = models.ForeignKey(Industry, verbose_name="终点产业", on_delete=models.CASCADE,
+                               related_name="links_in")
+    kind = models.CharField("协同方式", max_length=16, choices=LinkKind.choices)
+    note = models.CharField("说明", max_length=255, blank=True)
+    citation = models.CharField("出处", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "产业协同关系"
+        verbose_name_plural = "产业协同关系"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="unique_industry_link"),
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}（{self.get_kind_display()}）"
+
+
+class ChainNode(TimeStampedModel):
+    """One link (环节) of an industry's chain map; nodes form a tree per industry."""
+
+    industry = models.ForeignKey(Industry, verbose_name="产业", on_delete=models.CASCADE,
+                                 related_name="chain_nodes")
+    parent = models.ForeignKey("self", verbose_name="上级环节", null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="children")
+    key = models.SlugField("编码", max_length=48, unique=True)
+    name = models.CharField("名称", max_length=64)
+    position = models.CharField("链位", max_length=16, choices=ChainPosition.choices)
+    description = models.TextField("说明", blank=True)
+    gbt_codes = models.JSONField("国民经济行业分类代码", default=list, validators=[validate_gbt_codes],
+                                 help_text="GB/T 4754-2017 小类代码列表，如 [\"3841\"]")
+    keywords = models.JSONField("关键词", default=list, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "产业链环节"
+        verbose_name_plural = "产业链环节"
+        ordering = ["industry", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["industry", "name"], name="unique_node_name_per_industry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.industry.name}·{self.name}" if self.industry_id else self.name
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.parent.industry_id != self.industry_id:
+            raise ValidationError({"parent": "上级环节必须属于同一产业。"})
+        node, seen = self.parent, set()
+        while node is not None:
+            if node.pk == self.pk or node.pk in seen:
+                raise ValidationError({"parent": "上级环节不能形成循环。"})
+            seen.add(node.pk)
+            node = node.parent

@@ -1,0 +1,33 @@
+import django_filters
+from django import forms
+
+from lianzhao.accounts.models import Department
+from lianzhao.industries.models import Industry
+from lianzhao.projects.choices import AttractionMethod, ProjectStage
+from lianzhao.projects.models import InvestmentProject
+
+
+class InvestmentProjectFilterSet(django_filters.FilterSet):
+    """Filters shared by the project list page and any export of it."""
+
+    q = django_filters.CharFilter(label="搜索", method="filter_q",
+                                  widget=forms.TextInput(attrs={"placeholder": "项目、投资方或引荐人"}))
+    stage = django_filters.MultipleChoiceFilter(label="阶段", choices=ProjectStage.choices,
+                                                widget=forms.SelectMultiple(attrs={"size": 4}))
+    industry = django_filters.ModelChoiceFilter(label="产业", queryset=Industry.objects.all())
+    department = django_filters.ModelChoiceFilter(label="部门", queryset=Department.objects.all())
+    method = django_filters.ChoiceFilter(label="招商方式", choices=AttractionMethod.choices)
+    mine = django_filters.BooleanFilter(label="仅看我负责的", method="filter_mine",
+                                        widget=forms.CheckboxInput)
+
+    class Meta:
+        model = InvestmentProject
+        fields = ["q", "stage", "industry", "department", "method"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_mine(self, queryset, name, value):
+        if value and self.request is not None:
+            return queryset.filter(officer=self.request.user)
+        return queryset

@@ -1,0 +1,122 @@
+/* lianzhao charts: read the page's json_script data and draw each [data-chart] element with the
+   vendored ECharts. Every string that may come from users is escaped before it reaches a tooltip. */
+(function () {
+  "use strict";
+
+  function esc(value) {
+    return String(value == null ? "" : value).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  var PALETTE = ["#b0b7c3", "#9ecae1", "#4292c6", "#08519c"];
+
+  var builders = {
+    funnel: function (data) {
+      var items = data.funnel.map(function (d) { return { name: d.stage, value: d.count }; });
+      return {
+        tooltip: { trigger: "item", formatter: function (p) { return esc(p.name) + "：" + esc(p.value) + " 个"; } },
+        series: [{
+          type: "funnel", sort: "none", left: "10%", width: "80%", minSize: "8%", gap: 2,
+          label: { show: true, position: "inside", formatter: function (p) { return p.name + " " + p.value; } },
+          data: items,
+        }],
+      };
+    },
+    bar: function (data, el) {
+      var rows = data[el.dataset.series] || [];
+      return {
+        grid: { left: 100, right: 24, top: 10, bottom: 24 },
+        tooltip: { trigger: "item", formatter: function (p) {
+          var row = rows[p.dataIndex];
+          return esc(row.name) + "<br>" + esc(row.amount.toFixed(2)) + " 亿元，" + esc(row.count) + " 个项目";
+        } },
+        xAxis: { type: "value", name: "亿元" },
+        yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
+        series: [{ type: "bar", data: rows.map(function (r) { return r.amount; }), itemStyle: { color: "#2f6fb5" } }],
+      };
+    },
+    chain: function (data) {
+      var max = Math.max(1, data.max_local);
+      function colour(n) {
+        if (!n) { return PALETTE[0]; }
+        return PALETTE[Math.min(3, 1 + Math.floor((n / max) * 2.99))];
+      }
+      var nodes = data.nodes.map(function (n) {
+        return {
+          id: n.id, name: n.name, x: n.x, y: n.y, value: n.local,
+          symbolSize: 18 + Math.min(26, n.local * 5),
+          symbol: n.leaders ? "diamond" : "circle",
+          itemStyle: { color: colour(n.local), borderColor: n.local ? "#08306b" : "#8a8f98" },
+          label: { show: true, position: "right", color: "#1f2937" },
+          raw: n,
+        };
+      });
+      return {
+        title: data.columns.map(function (c, i) {
+          return { text: c, left: (8 + i * 33) + "%", top: 0, textStyle: { fontSize: 13, color: "#555" } };
+        }),
+        tooltip: { formatter: function (p) {
+          if (p.dataType !== "node") { return ""; }
+          var n = p.data.raw;
+          return "<b>" + esc(n.name) + "</b>（" + esc(n.position) + "）<br>本地企业：" + esc(n.local) +
+            (n.leaders ? "，链主：" + esc(n.leaders) : "") + "<br>行业代码：" + esc(n.codes.join("、"));
+        } },
+        series: [{
+          type: "graph", layout: "none", roam: true, top: 40, left: 30, right: 140, bottom: 20,
+          edgeSymbol: ["none", "arrow"], edgeSymbolSize: 6,
+          lineStyle: { color: "#9aa3ad", curveness: 0.15 },
+          data: nodes, links: data.links,
+        }],
+      };
+    },
+    honeycomb: function (data) {
+      var nodes = data.nodes.map(function (n) {
+        return {
+          id: n.id, name: n.name, symbolSize: n.leading ? 62 : 44, symbol: "path://M50 0 L93 25 L93 75 L50 100 L7 75 L7 25 Z",
+          itemStyle: { color: n.leading ? "#2f6fb5" : "#8fb8de" },
+          label: { show: true, color: n.leading ? "#fff" : "#0b2545", fontSize: 12 },
+        };
+      });
+      var links = data.links.map(function (l) {
+        return { source: l.source, target: l.target, raw: l, label: { show: true, formatter: l.label, fontSize: 11 },
+                 lineStyle: { width: 3, color: "#e07b39", curveness: 0.2 } };
+      });
+      return {
+        tooltip: { formatter: function (p) {
+          if (p.dataType === "edge") {
+            var l = p.data.raw;
+            return esc(l.label) + "：" + esc(l.note) + "<br><small>" + esc(l.citation) + "</small>";
+          }
+          return esc(p.name);
+        } },
+        series: [{ type: "graph", layout: "circular", circular: { rotateLabel: false }, roam: true,
+                   edgeSymbol: ["none", "arrow"], edgeSymbolSize: 10, data: nodes, links: links,
+                   top: 40, bottom: 40, left: 60, right: 60 }],
+      };
+    },
+  };
+
+  function draw(root) {
+    if (typeof echarts === "undefined") { return; }
+    var script = document.getElementById("chart-data");
+    if (!script) { return; }
+    var data = JSON.parse(script.textContent);
+    (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
+      var build = builders[el.dataset.chart];
+      if (!build) { return; }
+      var chart = echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(build(data, el), true);
+      el.dataset.drawn = "true";
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSettle", function (evt) { draw(evt.target); });
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var c = typeof echarts !== "undefined" && echarts.getInstanceByDom(el);
+      if (c) { c.resize(); }
+    });
+  });
+})();
