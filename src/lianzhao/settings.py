@@ -159,10 +159,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Uploaded files live outside the web root and are served by views that check permissions.
 MEDIA_ROOT = VAR_DIR / "uploads"
+# Static files are served from the package by whitenoise's finders (no collectstatic step needed on
+# a laptop install); STATIC_ROOT is only used if an operator runs collectstatic for a front proxy.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True

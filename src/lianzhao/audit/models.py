@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from lianzhao.audit.choices import AuditAction
@@ -45,7 +47,16 @@ class AuditRecord(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
 
     def changes(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for each field whose value differs; all fields on create/delete."""
+        """(field label, before, after) for each field whose value differs (all fields on create and
+        delete); labels are the model's verbose names where the model still has the field."""
         before, after = self.before or {}, self.after or {}
-        keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        keys = [k for k in dict.fromkeys([*before.keys(), *after.keys()]) if k not in ("id", "version")]
+        return [(self._label(k), before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+    def _label(self, attname: str) -> str:
+        try:
+            model = apps.get_model(self.app_label, self.model_name)
+            field = model._meta.get_field(attname.removesuffix("_id"))
+            return f"{field.verbose_name}（{attname}）"
+        except (LookupError, FieldDoesNotExist):
+            return attname

@@ -22,7 +22,7 @@ PAGE_SIZE = 30
 @require_GET
 def enterprise_list(request):
     permissions.require(permissions.can_read(request.user))
-    queryset = Enterprise.objects.annotate(project_count=Count("projects", distinct=True))
+    queryset = Enterprise.objects.annotate(project_count=Count("projects", distinct=True)).order_by("name")
     filterset = EnterpriseFilterSet(request.GET, queryset=queryset, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

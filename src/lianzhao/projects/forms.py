@@ -21,6 +21,12 @@ class InvestmentProjectForm(forms.ModelForm):
         model = InvestmentProject
         fields = list(EDITABLE_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "amount": {"invalid": "计划投资额须为数字（单位：亿元），如 12.5。"},
+            "name": {"required": "请填写项目名称。"},
+            "industry": {"required": "请选择所属产业。"},
+            "department": {"invalid_choice": "所选部门无效：招商专员只能选择本部门。"},
+        }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,9 +67,10 @@ class StageChangeForm(forms.Form):
 
     to_stage = forms.ChoiceField(label="变更为", choices=ProjectStage.choices)
     from_stage = forms.CharField(widget=forms.HiddenInput, required=False)
-    on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
-    signed_amount = forms.DecimalField(label="签约投资额（亿元）", required=False, min_value=0,
-                                       max_digits=12, decimal_places=2)
+    on = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    signed_amount = forms.DecimalField(
+        label="签约投资额（亿元）", required=False, min_value=0, max_digits=12, decimal_places=2,
+        error_messages={"invalid": "签约投资额须为数字（单位：亿元）。", "min_value": "签约投资额不能为负数。"})
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, project: InvestmentProject, **kwargs):
@@ -80,7 +87,7 @@ class StageChangeForm(forms.Form):
 class ProjectEventForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=[c for c in EventKind.choices
                                                     if c[0] != EventKind.STAGE_CHANGE])
-    occurred_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):

@@ -44,7 +44,7 @@ class InvestmentProject(TimeStampedModel):
     chain_node = models.ForeignKey("industries.ChainNode", verbose_name="产业链环节", null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="projects")
     amount = models.DecimalField("计划投资额（亿元）", max_digits=12, decimal_places=2, null=True,
-                                 blank=True, validators=[MinValueValidator(0)])
+                                 blank=True, validators=[MinValueValidator(0, "计划投资额不能为负数。")])
     method = models.CharField("招商方式", max_length=16, choices=AttractionMethod.choices)
     referrer = models.CharField("引荐人/机构", max_length=128, blank=True)
     source = models.CharField("线索来源", max_length=200, blank=True)
@@ -60,7 +60,7 @@ class InvestmentProject(TimeStampedModel):
     negotiating_date = models.DateField("洽谈日期", null=True, blank=True)
     signed_date = models.DateField("签约日期", null=True, blank=True)
     signed_amount = models.DecimalField("签约投资额（亿元）", max_digits=12, decimal_places=2, null=True,
-                                        blank=True, validators=[MinValueValidator(0)])
+                                        blank=True, validators=[MinValueValidator(0, "签约投资额不能为负数。")])
     registered_date = models.DateField("注册日期", null=True, blank=True)
     construction_date = models.DateField("开工日期", null=True, blank=True)
     production_date = models.DateField("投产日期", null=True, blank=True)

@@ -1,0 +1,28 @@
+"""The maths core (lianzhao.econ, lianzhao.refdata) never imports Django or any web app."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_linter_contract_holds():
+    result = subprocess.run([str(Path(sys.executable).parent / "lint-imports"), "--no-cache"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_econ_and_refdata_import_without_django_configured():
+    code = (
+        "import sys, lianzhao.econ, lianzhao.refdata.gbt4754, lianzhao.refdata.divisions, "
+        "lianzhao.refdata.uscc, lianzhao.refdata.nbs\n"
+        "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), "
+        "sorted(m for m in sys.modules if m.startswith('django'))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,133 @@
+"""The permission matrix: every page and every write, for every persona.
+
+Personas: anonymous, a user with no role, leader, analyst, officer of the project's department (A),
+officer of another department (B), admin.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from lianzhao.audit.models import AuditRecord
+from lianzhao.projects.models import InvestmentProject
+
+PERSONAS = ["anonymous", "norole", "leader", "analyst", "officer_a", "officer_b", "admin"]
+READERS = {"leader", "analyst", "officer_a", "officer_b", "admin"}
+
+
+@pytest.fixture
+def world(personas, make_project, investor, industry):
+    return {"project": make_project(stage="negotiating", department="a"), "investor": investor,
+            "industry": industry, "personas": personas}
+
+
+def _client(client, world, who):
+    if who != "anonymous":
+        client.force_login(world["personas"][who])
+    return client
+
+
+def _pages(world):
+    p, e = world["project"], world["investor"]
+    return {
+        "dashboard": (reverse("dashboard"), READERS),
+        "industries": (reverse("industry_list"), READERS),
+        "industry": (reverse("industry_detail", args=[world["industry"].slug]), READERS),
+        "projects": (reverse("project_list"), READERS),
+        "project": (reverse("project_detail", args=[p.pk]), READERS),
+        "project_new": (reverse("project_create"), {"officer_a", "officer_b", "admin"}),
+        "project_edit": (reverse("project_edit", args=[p.pk]), {"officer_a", "admin"}),
+        "enterprises": (reverse("enterprise_list"), READERS),
+        "enterprise": (reverse("enterprise_detail", args=[e.pk]), READERS),
+        "enterprise_new": (reverse("enterprise_create"), {"officer_a", "officer_b", "admin"}),
+        "enterprise_edit": (reverse("enterprise_edit", args=[e.pk]), {"officer_a", "officer_b", "admin"}),
+        "audit": (reverse("audit_list"), {"leader", "admin"}),
+    }
+
+
+PAGE_NAMES = ["dashboard", "industries", "industry", "projects", "project", "project_new", "project_edit",
+              "enterprises", "enterprise", "enterprise_new", "enterprise_edit", "audit"]
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+@pytest.mark.parametrize("page", PAGE_NAMES)
+def test_page_permission_matrix(client, world, who, page):
+    url, allowed = _pages(world)[page]
+    response = _client(client, world, who).get(url)
+    if who == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    elif who in allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_admin_site_is_for_admins_only(client, world, who):
+    response = _client(client, world, who).get("/admin/")
+    assert response.status_code == (200 if who == "admin" else 302)
+
+
+def test_anonymous_sees_the_login_page(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "登录链招" in response.content.decode()
+
+
+def test_an_anonymous_htmx_request_is_told_to_redirect(client, db):
+    response = client.get(reverse("project_list"), headers={"HX-Request": "true"})
+    assert response.status_code == 401 and response["HX-Redirect"] == "/accounts/login/"
+
+
+def _write_requests(world):
+    p, e = world["project"], world["investor"]
+    return {
+        "stage": (reverse("project_stage", args=[p.pk]),
+                  {"to_stage": "signed", "on": "2025-03-01", "signed_amount": "8", "from_stage": "negotiating"},
+                  {"officer_a", "admin"}),
+        "event": (reverse("project_event_add", args=[p.pk]),
+                  {"kind": "visit", "occurred_on": "2025-03-01", "text": "走访"}, {"officer_a", "admin"}),
+        "edit": (reverse("project_edit", args=[p.pk]),
+                 {"name": p.name, "investor": e.pk, "industry": p.industry_id, "amount": "99", "method": "expo",
+                  "department": p.department_id, "version": p.version}, {"officer_a", "admin"}),
+        "create": (reverse("project_create"),
+                   {"name": "权限测试新项目", "industry": p.industry_id, "amount": "3", "method": "expo",
+                    "department": p.department_id}, {"officer_a", "admin"}),
+        "enterprise": (reverse("enterprise_edit", args=[e.pk]),
+                       {"name": e.name, "gbt_code": "3841", "note": "更新备注"},
+                       {"officer_a", "officer_b", "admin"}),
+    }
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+@pytest.mark.parametrize("write", ["stage", "event", "edit", "create", "enterprise"])
+def test_write_permission_matrix(client, world, who, write):
+    url, data, allowed = _write_requests(world)[write]
+    before_projects = list(InvestmentProject.objects.values())
+    response = _client(client, world, who).post(url, data)
+    if who in allowed:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert AuditRecord.objects.count() == 1
+        record = AuditRecord.objects.get()
+        assert record.actor == world["personas"][who]
+    else:
+        if who == "anonymous":
+            assert response["Location"].startswith("/accounts/login/")
+        elif write == "create" and who == "officer_b":
+            assert response.status_code == 400  # see test_officer_b_creating_in_department_a_is_refused
+        else:
+            assert response.status_code == 403
+        assert not AuditRecord.objects.exists()
+        assert list(InvestmentProject.objects.values()) == before_projects
+
+
+def test_officer_b_creating_in_department_a_is_refused(client, world):
+    client.force_login(world["personas"]["officer_b"])
+    url, data, _ = _write_requests(world)["create"]
+    response = client.post(url, data)
+    # The department field offers only the officer's own department: the choice is invalid.
+    assert response.status_code == 400
+    assert "department" in response.context["form"].errors
+    assert not InvestmentProject.objects.filter(name="权限测试新项目").exists()
