@@ -101,13 +101,14 @@ def read_user_table(path: str | Path, *, unit: str | None = None, local: bool = 
     if values.isna().any():
         bad = flows.loc[values.isna(), ["row", "column"]].head(5).to_numpy().tolist()
         raise IOTableError(f"{path.name}: non-numeric or empty values at (row, column) {bad}")
-    flows["value"] = values
+    flows["value"] = values.astype(float)
     sectors_sheet = sheets.get("sectors")
     if sectors_sheet is not None and len(sectors_sheet):
         codes = [str(c).strip() for c in sectors_sheet["code"]]
         names = sectors_sheet.assign(code=codes).set_index("code").reindex(columns=["name_zh", "name_en"]).fillna("")
     else:
-        codes = [c for c in pd.unique(flows["row"]) if c in set(flows["column"])]
+        reserved = set(ALIASES.values()) | set(INPUT_ROWS)
+        codes = [c for c in pd.unique(flows["row"]) if c in set(flows["column"]) and c not in reserved]
         names = pd.DataFrame({"name_zh": "", "name_en": ""}, index=codes)
     is_row_sector, is_col_sector = flows["row"].isin(codes), flows["column"].isin(codes)
     domestic = flows["origin"] == "domestic"
