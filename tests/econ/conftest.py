@@ -4,7 +4,6 @@ access to the real NBS/OECD files (tests that need them skip when the data folde
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -111,6 +110,3 @@ def oecd_data():
     """Skip unless the OECD China tables are installed in the reference data folder."""
     return _data_folder("oecd_iot_china/csv")
 
-
-def assert_close(actual, expected, rtol=1e-9, atol=0.0):
-    np.testing.assert_allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float), rtol=rtol, atol=atol)
