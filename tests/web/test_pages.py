@@ -92,3 +92,14 @@ def test_the_language_switcher_gives_english_on_request(client, personas, db):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("dashboard"))
     assert response["Content-Language"] == "en"
+
+
+def test_industries_are_listed_in_their_set_order(client, personas, db):
+    from lianzhao.industries.models import Industry
+
+    Industry.objects.create(name="乙产业", slug="b", kind="leading", order=2)
+    Industry.objects.create(name="甲产业", slug="a", kind="leading", order=1)
+    Industry.objects.create(name="丙产业", slug="c", kind="emerging", order=3)
+    client.force_login(personas["leader"])
+    names = [i.name for i in client.get(reverse("industry_list")).context["industries"]]
+    assert names == ["甲产业", "乙产业", "丙产业"]

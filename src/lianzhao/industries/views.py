@@ -18,7 +18,7 @@ def industry_list(request):
         Industry.objects.annotate(
             node_count=Count("chain_nodes", distinct=True),
             project_count=Count("projects", distinct=True),
-        )
+        ).order_by("order", "id")  # GROUP BY queries ignore Meta.ordering
     )
     links = list(IndustryLink.objects.select_related("source", "target"))
     return render(request, "industries/industry_list.html", {
@@ -38,7 +38,7 @@ def industry_detail(request, slug):
             leader_count=Count("enterprises", filter=Q(enterprises__is_chain_leader=True), distinct=True),
             enterprise_count=Count("enterprises", distinct=True),
             project_count=Count("projects", distinct=True),
-        ).select_related("parent")
+        ).select_related("parent").order_by("order", "id")
     )
     local = {n.pk: n.local_count for n in nodes}
     leaders = {n.pk: n.leader_count for n in nodes}

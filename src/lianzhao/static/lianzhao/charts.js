@@ -73,9 +73,10 @@
     honeycomb: function (data) {
       var nodes = data.nodes.map(function (n) {
         return {
-          id: n.id, name: n.name, symbolSize: n.leading ? 62 : 44, symbol: "path://M50 0 L93 25 L93 75 L50 100 L7 75 L7 25 Z",
+          id: n.id, name: n.name, symbolSize: n.leading ? 78 : 56, symbol: "path://M50 0 L93 25 L93 75 L50 100 L7 75 L7 25 Z",
           itemStyle: { color: n.leading ? "#2f6fb5" : "#8fb8de" },
-          label: { show: true, color: n.leading ? "#fff" : "#0b2545", fontSize: 12 },
+          label: { show: true, color: n.leading ? "#fff" : "#0b2545", fontSize: 11,
+                   width: n.leading ? 56 : 44, overflow: "break", lineHeight: 13 },
         };
       });
       var links = data.links.map(function (l) {
