@@ -276,26 +276,29 @@ def extraction_effects(
     }
 
 
-def naive_extraction(Z: np.ndarray, x: np.ndarray, y: np.ndarray, j: int) -> dict[str, float]:
+def naive_extraction(
+    Z: np.ndarray, x: np.ndarray, y: np.ndarray, j: int, kinds: Sequence[str] = ("total", "backward", "forward")
+) -> dict[str, float]:
     """Reference implementation of :func:`extraction_effects` for one sector: rebuild the
-    modified coefficient matrices and solve from scratch (O(n³) per sector).
+    modified coefficient matrices and solve from scratch (an O(n³) solve per sector and kind).
 
     Used by tests and the benchmark to check the closed forms; not for production use.
     """
     Z = np.asarray(Z, dtype=float)
-    n = Z.shape[0]
-    eye = np.eye(n)
+    eye = np.eye(Z.shape[0])
     total_x = float(np.sum(x))
-    A = calc_A(Z, x)
-    Ab = A.copy()
-    Ab[:, j] = 0.0
-    At = Ab.copy()
-    At[j, :] = 0.0
-    B = calc_B(Z, x)
-    B[j, :] = 0.0
-    v = x - Z.sum(axis=0)  # primary inputs (value added and imports) of each sector
-    return {
-        "total": total_x - float(np.linalg.solve(eye - At, y).sum()),
-        "backward": total_x - float(np.linalg.solve(eye - Ab, y).sum()),
-        "forward": total_x - float(np.linalg.solve((eye - B).T, v).sum()),
-    }
+    out = {}
+    if "total" in kinds or "backward" in kinds:
+        A = calc_A(Z, x)
+        A[:, j] = 0.0
+        if "backward" in kinds:
+            out["backward"] = total_x - float(np.linalg.solve(eye - A, y).sum())
+        if "total" in kinds:
+            A[j, :] = 0.0
+            out["total"] = total_x - float(np.linalg.solve(eye - A, y).sum())
+    if "forward" in kinds:
+        B = calc_B(Z, x)
+        B[j, :] = 0.0
+        v = x - Z.sum(axis=0)  # primary inputs (value added and imports) of each sector
+        out["forward"] = total_x - float(np.linalg.solve((eye - B).T, v).sum())
+    return out

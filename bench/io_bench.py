@@ -1,0 +1,185 @@
+"""Benchmark of the input-output engine against pymrio (prints one Markdown table).
+
+    python bench/io_bench.py                      # n = 200, 1000, 3000, NBS 2020 153; 5 runs
+    python bench/io_bench.py --sizes 200 --runs 3 --no-nbs --extract-n 200   # quick check
+
+For each table, "ours" is what an analyst asks for: ``IOTable.from_flows`` (all input checks)
++ type I output, value-added and job multipliers + backward/forward linkages — one LU
+factorization of I − A and a few triangular solves. "pymrio" is ``IOSystem.calc_all()`` on
+the same Z, Y and an extension with value added and jobs (x, A, L = inv(I − A), multipliers
+M = S L and the footprint accounts); pymrio is a test/bench dependency only.
+
+Times are wall-clock medians of ``--runs`` runs with min–max. Peak memory is the rise of the
+process's resident set (VmHWM, reset through /proc/self/clear_refs before each run) above
+what the inputs already occupy, median over the runs; every (table, library) pair runs in a
+fresh subprocess (glibc told to mmap every block of 64 KiB or more, so freed arrays leave the
+resident set) so neither library's caches or imports count against the other.
+
+The last rows compare ``extract_all()`` (one factorization, closed-form rank-one updates, all
+three extraction kinds) with the naive loop that rebuilds and solves the extracted system for
+every sector (total extraction only, so the naive side does a third of the work).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def _status() -> dict[str, int]:
+    text = Path("/proc/self/status").read_text()
+    return {k: int(re.search(k + r":\s+(\d+)", text).group(1)) for k in ("VmRSS", "VmHWM")}
+
+
+def _reset_peak() -> int:
+    """Reset the peak-RSS mark; return the current RSS in KiB."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+    return _status()["VmRSS"]
+
+
+def _inputs(case: str) -> dict[str, np.ndarray]:
+    if case == "nbs153":
+        from lianzhao.refdata.nbs import read_nbs
+
+        t = read_nbs(2020, 153, employment=True)
+        return {"Z": t.Z.to_numpy(), "Y": t.Y.to_numpy(), "va": t.va.to_numpy(), "x": t.x.to_numpy(),
+                "employment": t.employment.to_numpy()}
+    from lianzhao.econ.synthetic import random_flows
+
+    return random_flows(int(case), seed=int(case))
+
+
+def _workload(case: str, side: str):
+    """A zero-argument callable doing one run of ``side`` on the inputs of ``case``."""
+    f = _inputs(case)
+    if side == "ours":
+        from lianzhao.econ import IOTable
+
+        def run():
+            t = IOTable.from_flows(f["Z"], f["Y"], va=f["va"], x=f["x"], employment=f["employment"])
+            t.output_multipliers()
+            t.multipliers("value_added")
+            t.multipliers("employment")
+            t.linkages()
+        return run
+    if side == "pymrio":
+        import pandas as pd
+        import pymrio
+
+        n = f["Z"].shape[0]
+        idx = pd.MultiIndex.from_product([["CN"], [f"s{i}" for i in range(n)]], names=["region", "sector"])
+        cols = pd.MultiIndex.from_product([["CN"], [f"y{k}" for k in range(f["Y"].shape[1])]], names=["region", "category"])
+        Z, Y = pd.DataFrame(f["Z"], index=idx, columns=idx), pd.DataFrame(f["Y"], index=idx, columns=cols)
+        F = pd.DataFrame(np.vstack([f["va"].sum(axis=0), f["employment"]]),
+                         index=pd.Index(["value_added", "employment"], name="stressor"), columns=idx)
+
+        def run():
+            io = pymrio.IOSystem(Z=Z, Y=Y)
+            io.factor_inputs = pymrio.Extension(name="factor_inputs", F=F)
+            io.calc_all()
+        return run
+    from lianzhao.econ import IOTable
+    from lianzhao.econ.iomath import naive_extraction
+
+    t = IOTable.from_flows(f["Z"], f["Y"], va=f["va"], x=f["x"])
+    if side == "extract_all":
+        def run():
+            t.__dict__.pop("L", None)  # recompute L: the cached factorization is reused as in use
+            t.__dict__.pop("_lu", None)
+            t.extract_all()
+        return run
+
+    def run():  # naive: rebuild and solve the (total) extracted system for every sector
+        Z, x, y = t.Z.to_numpy(), t.x.to_numpy(), t.y.to_numpy()
+        for j in range(t.n):
+            naive_extraction(Z, x, y, j, kinds=("total",))
+    return run
+
+
+def worker(case: str, side: str, runs: int) -> None:
+    """Run in a fresh process; print JSON with the times (s) and peak RSS rises (MiB)."""
+    run = _workload(case, side)
+    times, peaks = [], []
+    for _ in range(runs):
+        base = _reset_peak()
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+        peaks.append((_status()["VmHWM"] - base) / 1024)
+    print(json.dumps({"times": times, "peaks": peaks}))
+
+
+def measure(case: str, side: str, runs: int) -> dict:
+    cmd = [sys.executable, __file__, "--worker", case, side, "--runs", str(runs)]
+    # Arrays of 64 KiB or more get their own mmap (glibc), so they show in the resident set
+    # while alive and leave it when freed: peaks of small tables are then measurable too.
+    env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"}
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _fmt(times: list[float]) -> str:
+    return f"{statistics.median(times):.3f} ({min(times):.3f}–{max(times):.3f})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[200, 1000, 3000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-nbs", action="store_true", help="skip the NBS 2020 153-sector table")
+    parser.add_argument("--extract-n", type=int, default=1000, help="size of the extraction comparison (0: skip)")
+    parser.add_argument("--naive-runs", type=int, default=1, help="runs of the naive extraction loop")
+    parser.add_argument("--worker", nargs=2, metavar=("CASE", "SIDE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(*args.worker, args.runs)
+        return 0
+    cases = [str(n) for n in args.sizes]
+    if not args.no_nbs:
+        try:
+            from lianzhao.refdata.nbs import available
+
+            if (2020, 153) in available():
+                cases.append("nbs153")
+        except Exception as exc:  # the data folder is optional for the benchmark
+            print(f"(NBS table skipped: {exc})", file=sys.stderr)
+    started = time.perf_counter()
+    print(f"lianzhao IO benchmark — {dt.date.today().isoformat()}, {platform.machine()}, "
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, NumPy {np.__version__}\n")
+    print("| table | ours: s, median (min–max) | pymrio calc_all: s | speed-up | ours peak MiB | pymrio peak MiB | memory ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for case in cases:
+        ours, theirs = measure(case, "ours", args.runs), measure(case, "pymrio", args.runs)
+        label = "NBS 2020, n = 153" if case == "nbs153" else f"dense random, n = {case}"
+        speed = statistics.median(theirs["times"]) / statistics.median(ours["times"])
+        mem_o, mem_p = statistics.median(ours["peaks"]), statistics.median(theirs["peaks"])
+        print(f"| {label} | {_fmt(ours['times'])} | {_fmt(theirs['times'])} | {speed:.1f}× | "
+              f"{mem_o:.1f} | {mem_p:.1f} | {mem_o / mem_p if mem_p else float('nan'):.2f} |", flush=True)
+    if args.extract_n:
+        n = str(args.extract_n)
+        fast, slow = measure(n, "extract_all", args.runs), measure(n, "naive_extract", args.naive_runs)
+        speed = statistics.median(slow["times"]) / statistics.median(fast["times"])
+        print(f"\n| extraction of every sector, n = {n} | s, median (min–max) | runs |\n|---|---|---|")
+        print(f"| `extract_all()` (total, backward, forward): one LU, L, rank-one updates | {_fmt(fast['times'])} | {args.runs} |")
+        print(f"| naive loop (total only): rebuild and solve I − Ā for every sector | {_fmt(slow['times'])} | {args.naive_runs} |")
+        print(f"| speed-up | {speed:.0f}× | |")
+    print(f"\n(total benchmark time {time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
