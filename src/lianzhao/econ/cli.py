@@ -38,10 +38,10 @@ def load_table(spec: str, domestic: bool | None = None, employment: bool = True)
         year, sectors = int(parts[1]), int(parts[2])
         try:
             return read_nbs(year, sectors, domestic=domestic, employment=employment)
-        except IOTableError:
+        except (IOTableError, DataDirError):
             if not employment:
                 raise
-            return read_nbs(year, sectors, domestic=domestic)  # no job concordance for this table
+            return read_nbs(year, sectors, domestic=domestic)  # no job data or concordance for it
     if parts[0] == "oecd" and len(parts) == 2:
         from lianzhao.refdata.oecd import read_oecd
 
@@ -63,7 +63,14 @@ def _names(t: IOTable, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def _emit(frame: pd.DataFrame, args, title: str, floatfmt: str = "{:,.4f}", columns=None) -> None:
+def _amount(value: float) -> str:
+    """Money and job amounts: thousands separators, a few significant digits when small."""
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4g}"
+
+
+def _emit(frame: pd.DataFrame, args, title: str, floatfmt="{:,.4f}", columns=None) -> None:
     """Print ``frame`` (only ``columns`` if given) under ``title``; write all of it to
     ``--out`` when given."""
     print(title)
@@ -71,7 +78,7 @@ def _emit(frame: pd.DataFrame, args, title: str, floatfmt: str = "{:,.4f}", colu
     shown = shown.head(args.top) if getattr(args, "top", None) else shown
     with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200,
                            "display.max_columns", 30, "display.max_rows", 500,
-                           "display.float_format", floatfmt.format):
+                           "display.float_format", floatfmt if callable(floatfmt) else floatfmt.format):
         print(shown.to_string())
     if args.out:
         path = Path(args.out)
@@ -155,7 +162,7 @@ def cmd_extract(t: IOTable, args) -> None:
     frame = frame.sort_values("total", ascending=False)
     _emit(_names(t, frame, args.lang), args,
           f"Hypothetical extraction: loss of total output ({t.unit}); shares of total output "
-          f"{t.x.sum():,.0f}", floatfmt="{:,.4g}")
+          f"{t.x.sum():,.0f}", floatfmt=_amount)
 
 
 def _read_vector(path: str) -> pd.Series:
@@ -186,7 +193,9 @@ def cmd_impact(t: IOTable, args) -> None:
     title = (f"Impact (type {args.type}) of Δy = {demand.sum():,.6g} {t.unit}: output "
              f"{total['total']:,.6g}" + (f", value added {total['value_added']:,.6g}" if "value_added" in total else "")
              + (f", jobs {total['jobs']:,.0f}" if "jobs" in total else ""))
-    _emit(_names(t, frame, args.lang), args, title, floatfmt="{:,.4g}")
+    shown = ["name_zh", "name_en", "direct", "indirect", "induced", "total", "value_added", "income", "jobs"]
+    _emit(_names(t, frame, args.lang), args, title + "\n(--out writes the split of value added, income and jobs too)",
+          floatfmt=_amount, columns=shown)
 
 
 def build_parser() -> argparse.ArgumentParser:

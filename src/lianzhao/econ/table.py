@@ -69,14 +69,23 @@ class IOTable:
     def __init__(self, *, Z, Y, Y_labels, sectors, names, x, va=None, va_labels=None, imports=None,
                  imports_labels=None, taxes=None, taxes_labels=None, employment=None, unit="", meta=None,
                  balance=None):
+        def frozen(arr):
+            # Read-only views: the frames handed out share them, and cached results depend on them.
+            # (The caller's own arrays stay writable; changing them later is the caller's business.)
+            if arr is None:
+                return None
+            view = arr.view()
+            view.flags.writeable = False
+            return view
+
         self.sectors = sectors
         self.names = names
-        self._Z, self._Y, self._x = Z, Y, x
+        self._Z, self._Y, self._x = frozen(Z), frozen(Y), frozen(x)
         self._Y_labels = Y_labels
-        self._va, self._va_labels = va, va_labels
-        self._imports, self._imports_labels = imports, imports_labels
-        self._taxes, self._taxes_labels = taxes, taxes_labels
-        self._employment = employment
+        self._va, self._va_labels = frozen(va), va_labels
+        self._imports, self._imports_labels = frozen(imports), imports_labels
+        self._taxes, self._taxes_labels = frozen(taxes), taxes_labels
+        self._employment = frozen(employment)
         self.unit = unit
         self.meta = dict(meta or {})
         self._balance = balance
@@ -115,9 +124,11 @@ class IOTable:
         rtol : float
             Tolerance of the balance checks, relative to each sector's output.
 
+        Float64 arrays are kept by reference (no copy): do not modify them afterwards.
+
         Raises
         ------
-        ShapeError, LabelError, NonFiniteError, NegativeValueError, BalanceError
+        ShapeError, LabelError, NonFiniteError, NegativeValueError, BalanceError, NonProductiveError
             With the check and the sectors named in the message.
         """
         if balance not in ("raise", "warn"):
@@ -178,26 +189,32 @@ class IOTable:
 
     @property
     def Z(self) -> pd.DataFrame:
+        """Intermediate flows (n, n), money (read-only view)."""
         return self._frame(self._Z)
 
     @property
     def Y(self) -> pd.DataFrame:
+        """Final demand (n, k), money."""
         return self._frame(self._Y, columns=self._Y_labels)
 
     @property
     def va(self) -> pd.DataFrame | None:
+        """Value-added rows (m, n), money."""
         return None if self._va is None else self._frame(self._va, index=self._va_labels)
 
     @property
     def imports(self) -> pd.DataFrame | None:
+        """Imported intermediate inputs (r, n) or (n, n), money."""
         return None if self._imports is None else self._frame(self._imports, index=self._imports_labels)
 
     @property
     def taxes(self) -> pd.DataFrame | None:
+        """Net taxes on products (t, n), money."""
         return None if self._taxes is None else self._frame(self._taxes, index=self._taxes_labels)
 
     @property
     def employment(self) -> pd.Series | None:
+        """Jobs per sector (n,), persons."""
         return None if self._employment is None else pd.Series(self._employment, index=self.sectors, name="employment")
 
     @property
