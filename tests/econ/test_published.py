@@ -23,6 +23,17 @@ def test_it_reproduces_miller_blair_table_2_3(miller_blair, as_frame):
     np.testing.assert_allclose(impact["total"], miller_blair["x_new_2dp"], atol=5e-3)
 
 
+def test_extraction_on_the_miller_blair_table_by_hand():
+    """Our own arithmetic on Table 2.3: cutting sector 1's links leaves x̄ = (350, 1700/0.95);
+    cutting only its purchases leaves x̄₂ = 1700/0.95 and x̄₁ = 350 + 0.25 x̄₂."""
+    t = IOTable.from_flows(np.array([[150.0, 500.0], [200.0, 100.0]]), np.array([350.0, 1700.0]))
+    loss = t.extract(0)
+    x2 = 1700 / 0.95
+    assert loss["total"] == pytest.approx(3000 - 350 - x2, rel=1e-12)
+    assert loss["backward"] == pytest.approx(3000 - (350 + 0.25 * x2) - x2, rel=1e-12)
+    assert loss["forward"] == pytest.approx(loss["total"] - loss["backward"], rel=1e-12)
+
+
 def test_miller_blair_inverse_is_exact():
     """L = 1/|I − A| · adj(I − A) for the 2 × 2 example: |I − A| = 0.85·0.95 − 0.25·0.2 = 0.7575."""
     t = IOTable.from_flows(np.array([[150.0, 500.0], [200.0, 100.0]]), np.array([350.0, 1700.0]))

@@ -4,7 +4,7 @@ extraction and impact. Each function uses the table's one LU factorization of ``
 Sources: Miller & Blair (2009) *Input-Output Analysis*, 2nd ed., ch. 6 (multipliers), §12.1
 (linkages, Rasmussen 1956 power and sensitivity of dispersion), §12.2 (hypothetical
 extraction); Dietzenbacher & van der Linden (1997), *J. Regional Science* 37(2), backward and
-forward extraction.
+forward (Ghosh) extraction.
 """
 
 from __future__ import annotations
@@ -118,10 +118,12 @@ def _extraction_frame(t: IOTable, losses: dict[str, np.ndarray], index) -> pd.Da
 def extract(t: IOTable, sector) -> pd.Series:
     """Hypothetical extraction of one sector: loss of total output (money) and its share.
 
-    ``total`` cuts all of the sector's intermediate links, ``backward`` only its purchases
-    (column of ``A``), ``forward`` only its sales (row of ``B``, Ghosh). Formulas in
+    ``total`` cuts all of the sector's intermediate links and splits into ``backward`` (its
+    purchases cut: column of ``A``) and ``forward`` (its sales cut as well), so
+    ``backward + forward = total``; ``forward_ghosh`` is the separate supply-side measure
+    (row of ``B`` cut in the Ghosh model). Formulas in
     :func:`lianzhao.econ.iomath.extraction_effects`; two triangular solves (a column and a
-    row of ``L``). The three are separate measures: ``total`` is not the sum of the others.
+    row of ``L``). Each loss also comes as ``<name>_share`` of total output.
     """
     j = _position(t, sector)
     e = np.zeros(t.n)

@@ -256,31 +256,36 @@ def extraction_effects(
     """Hypothetical extraction of every sector from one factorization (closed forms).
 
     Each extraction is a rank-one (or rank-two) change of ``I − A``; the Sherman–Morrison
-    formula turns the new solution into the old one minus a column of ``L``:
+    formula turns the new solution into the old one minus a column of ``L``. Losses of total
+    output (money), per extracted sector j:
 
-    * ``backward`` — sector j buys no intermediate inputs (column j of ``A`` set to 0,
-      Dietzenbacher & van der Linden 1997): ``x_j (1'L e_j − 1) / l_jj``.
-    * ``forward`` — sector j sells no intermediate output (row j of ``B`` set to 0, Ghosh
-      model with primary inputs fixed): ``((L x)_j − x_j) / l_jj``.
     * ``total`` — all intermediate links of j cut (row and column j of ``A`` set to 0, final
-      demand kept, Miller & Blair 2009 §12.2): ``x_j (1'L e_j − l_jj) / l_jj + x_j − y_j``.
+      demand kept; Miller & Blair 2009 §12.2): ``x_j (1'L e_j − l_jj) / l_jj + x_j − y_j``.
+    * ``backward`` — j buys no intermediate inputs (column j of ``A`` set to 0; Dietzenbacher &
+      van der Linden 1997): ``x_j (1'L e_j − 1) / l_jj``.
+    * ``forward`` — what cutting j's sales adds once its purchases are cut, ``total −
+      backward = x_j / l_jj − y_j`` (j's intermediate sales in the economy without its
+      purchases), so that ``backward + forward = total``.
+    * ``forward_ghosh`` — the supply-side measure: row j of ``B`` set to 0 in the Ghosh model
+      with primary inputs fixed (Dietzenbacher & van der Linden 1997): ``((L x)_j − x_j) / l_jj``.
 
     Arguments are (n,) vectors: the diagonal and column sums of ``L``, ``L x``, ``x`` and
-    ``y = x − Z 1``. Returns the losses of total output (money) per extracted sector.
+    ``y = x − Z 1``.
     """
     x = np.asarray(x, dtype=float)
-    return {
-        "total": x * (L_colsum - L_diag) / L_diag + x - y,
-        "backward": x * (L_colsum - 1.0) / L_diag,
-        "forward": (Lx - x) / L_diag,
-    }
+    backward = x * (L_colsum - 1.0) / L_diag
+    forward = x / L_diag - y
+    return {"total": backward + forward, "backward": backward, "forward": forward,
+            "forward_ghosh": (Lx - x) / L_diag}
 
 
 def naive_extraction(
-    Z: np.ndarray, x: np.ndarray, y: np.ndarray, j: int, kinds: Sequence[str] = ("total", "backward", "forward")
+    Z: np.ndarray, x: np.ndarray, y: np.ndarray, j: int,
+    kinds: Sequence[str] = ("total", "backward", "forward", "forward_ghosh"),
 ) -> dict[str, float]:
     """Reference implementation of :func:`extraction_effects` for one sector: rebuild the
-    modified coefficient matrices and solve from scratch (an O(n³) solve per sector and kind).
+    modified coefficient matrices and solve from scratch (an O(n³) solve per sector and kind;
+    ``forward`` is ``total − backward``).
 
     Used by tests and the benchmark to check the closed forms; not for production use.
     """
@@ -288,17 +293,17 @@ def naive_extraction(
     eye = np.eye(Z.shape[0])
     total_x = float(np.sum(x))
     out = {}
-    if "total" in kinds or "backward" in kinds:
+    if {"total", "backward", "forward"} & set(kinds):
         A = calc_A(Z, x)
         A[:, j] = 0.0
-        if "backward" in kinds:
-            out["backward"] = total_x - float(np.linalg.solve(eye - A, y).sum())
-        if "total" in kinds:
+        out["backward"] = total_x - float(np.linalg.solve(eye - A, y).sum())
+        if {"total", "forward"} & set(kinds):
             A[j, :] = 0.0
             out["total"] = total_x - float(np.linalg.solve(eye - A, y).sum())
-    if "forward" in kinds:
+            out["forward"] = out["total"] - out["backward"]
+    if "forward_ghosh" in kinds:
         B = calc_B(Z, x)
         B[j, :] = 0.0
         v = x - Z.sum(axis=0)  # primary inputs (value added and imports) of each sector
-        out["forward"] = total_x - float(np.linalg.solve((eye - B).T, v).sum())
-    return out
+        out["forward_ghosh"] = total_x - float(np.linalg.solve((eye - B).T, v).sum())
+    return {k: out[k] for k in kinds}
