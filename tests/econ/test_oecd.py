@@ -18,3 +18,13 @@ def test_the_2018_table_reads_with_a_zero_output_industry():
     assert t.x.sum() == pytest.approx(35_016e3, rel=1e-4)  # 35,016 bn USD (PROVENANCE.md)
     links = t.linkages()
     assert np.isfinite(links[["backward", "forward"]].to_numpy()).all()
+
+
+def test_a_table_without_compensation_regionalizes_without_households():
+    from lianzhao.econ import regionalize
+    from lianzhao.refdata.oecd import read_oecd
+
+    t = read_oecd(2018)
+    r = regionalize(t, t.x * 0.01, method="flq")
+    assert list(r.table.Y.columns) == ["other_final_demand"]
+    assert (r.table.output_multipliers() <= t.output_multipliers() + 1e-12).all()

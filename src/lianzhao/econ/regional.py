@@ -23,7 +23,7 @@ import pandas as pd
 
 from lianzhao.econ import iomath, validate
 from lianzhao.econ.errors import IOTableError, MissingDataError
-from lianzhao.econ.table import HOUSEHOLD_LABELS, IOTable, _find
+from lianzhao.econ.table import COMPENSATION_LABELS, HOUSEHOLD_LABELS, IOTable, _find
 
 METHODS = ("slq", "cilq", "flq", "aflq")
 
@@ -171,7 +171,8 @@ def regionalize(t: IOTable, regional_output, method: str = "flq", delta: float =
 
     Y_cols, Y_labels = [], []
     hh = _find(t._Y_labels, HOUSEHOLD_LABELS)
-    if hh is not None and t._va is not None:
+    has_wages = t._va is not None and _find(t._va_labels, COMPENSATION_LABELS) is not None
+    if hh is not None and has_wages:
         wages = t._va[t._compensation_row]
         income_r = float((wages * scale).sum())
         h_c = t._Y[:, list(t._Y_labels).index(hh)] / float(wages.sum())
@@ -188,6 +189,10 @@ def regionalize(t: IOTable, regional_output, method: str = "flq", delta: float =
         import_labels.append("imports")
     employment = xr_measure if measure == "employment" else (
         None if t._employment is None else t._employment * scale)
+    # The regional columns inherit the national table's relative imbalance (rounding in the
+    # source); accept that much, and warn only about anything worse.
+    report = t.balance_report()[["row_relative", "column_relative"]].to_numpy()
+    inherited = float(np.nan_to_num(report, nan=0.0).max(initial=0.0))
     table = IOTable.from_flows(
         Z=pd.DataFrame(Z_r, index=t.sectors, columns=t.sectors),
         Y=pd.DataFrame(np.column_stack(Y_cols), index=t.sectors, columns=Y_labels),
@@ -195,7 +200,7 @@ def regionalize(t: IOTable, regional_output, method: str = "flq", delta: float =
         x=pd.Series(xr, index=t.sectors), sectors=t.names,
         imports=pd.DataFrame(np.vstack(imports_rows), index=import_labels, columns=t.sectors),
         taxes=None if t._taxes is None else pd.DataFrame(scaled(t._taxes), index=t._taxes_labels, columns=t.sectors),
-        employment=employment, unit=t.unit, balance="warn",
+        employment=employment, unit=t.unit, balance="warn", rtol=max(1e-6, 2 * inherited),
         meta={**t.meta, "regionalized": {"method": method, "delta": delta if lam is not None else None,
                                          "measure": measure}},
     )
