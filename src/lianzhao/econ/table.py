@@ -164,7 +164,6 @@ class IOTable:
             row_sum = uses
         validate.non_negative(xa, "total output x", labels)
         iomath.check_zero_output(Za, xa, labels)
-        iomath.check_productive(Za, xa, labels)
         col_sum = None
         if parts["va"][0] is not None:
             col_sum = Za.sum(axis=0) + sum(p[0].sum(axis=0) for p in parts.values() if p[0] is not None)
@@ -172,6 +171,7 @@ class IOTable:
         problems = validate.enforce_balance(report, rtol, balance)
         for line in problems:
             warnings.warn(line, BalanceWarning, stacklevel=2)
+        iomath.check_productive(Za, xa, labels)  # after the balance: an unbalanced table says so first
         return cls(Z=Za, Y=Ya, Y_labels=Y_labels, sectors=index, names=names, x=xa,
                    va=parts["va"][0], va_labels=parts["va"][1], imports=parts["imports"][0],
                    imports_labels=parts["imports"][1], taxes=parts["taxes"][0], taxes_labels=parts["taxes"][1],
