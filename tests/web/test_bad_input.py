@@ -96,9 +96,13 @@ def test_a_duplicate_project_name_for_the_same_investor_is_refused(officer, make
     _nothing_written(before)
 
 
-def test_the_same_name_for_another_investor_is_fine(officer, make_project, industry, departments):
+def test_the_same_name_for_another_investor_is_fine_once_confirmed(officer, make_project, industry, departments):
     existing = make_project()
+    # Same industry, one side without investor: flagged as a likely duplicate (see test_duplicates).
     response = officer.post(reverse("project_create"), _project_post(industry, departments, name=existing.name))
+    assert response.status_code == 400 and "confirm_duplicate" in response.context["form"].errors
+    response = officer.post(reverse("project_create"),
+                            _project_post(industry, departments, name=existing.name, confirm_duplicate="on"))
     assert response.status_code == 302
     assert InvestmentProject.objects.filter(name=existing.name).count() == 2
 

@@ -35,7 +35,7 @@ def test_dashboard_amounts_exclude_dropped_projects(client, personas, make_proje
     make_project(stage="signed", amount=Decimal("7.50"))
     make_project(stage="dropped", amount=Decimal("100.00"))
     data = _chart_data(client.get(reverse("dashboard")))
-    assert data["industry"] == [{"name": "新能源汽车", "count": 2, "amount": 10.5}]
+    assert data["industry"] == [{"name": "新能源汽车", "count": 2, "amount": 10.5, "signed": 10.0}]
 
 
 def test_dashboard_shows_indicators_with_their_source(client, personas, db):

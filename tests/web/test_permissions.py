@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from lianzhao.audit.models import AuditRecord
-from lianzhao.projects.models import InvestmentProject
+from lianzhao.projects.models import InvestmentProject, ProjectFile
+from tests.web.evidence_kit import PDF_BYTES, stage_post, upload
 
 PERSONAS = ["anonymous", "norole", "leader", "analyst", "officer_a", "officer_b", "admin"]
 READERS = {"leader", "analyst", "officer_a", "officer_b", "admin"}
@@ -18,8 +19,15 @@ READERS = {"leader", "analyst", "officer_a", "officer_b", "admin"}
 
 @pytest.fixture
 def world(personas, make_project, investor, industry):
-    return {"project": make_project(stage="negotiating", department="a"), "investor": investor,
-            "industry": industry, "personas": personas}
+    project = make_project(stage="negotiating", department="a")
+    # Set up without the services, so no audit row exists before the request under test.
+    stored = ProjectFile(project=project, stage="negotiating", original_name="纪要.pdf", size=len(PDF_BYTES),
+                         content_type="application/pdf", sha256="0" * 64)
+    stored.file.save("纪要.pdf", upload("纪要.pdf"), save=False)
+    stored.save()
+    return {"project": project, "investor": investor, "industry": industry, "personas": personas,
+            "file": stored, "signed": make_project(stage="signed", department="a"),
+            "duplicate": make_project(stage="lead", department="a")}
 
 
 def _client(client, world, who):
@@ -38,6 +46,9 @@ def _pages(world):
         "project": (reverse("project_detail", args=[p.pk]), READERS),
         "project_new": (reverse("project_create"), {"officer_a", "officer_b", "admin"}),
         "project_edit": (reverse("project_edit", args=[p.pk]), {"officer_a", "admin"}),
+        "project_plan": (reverse("project_plan", args=[p.pk]), {"officer_a", "admin"}),
+        "my_projects": (reverse("my_projects"), READERS),
+        "project_file": (reverse("project_file_download", args=[p.pk, world["file"].pk]), READERS),
         "enterprises": (reverse("enterprise_list"), READERS),
         "enterprise": (reverse("enterprise_detail", args=[e.pk]), READERS),
         "enterprise_new": (reverse("enterprise_create"), {"officer_a", "officer_b", "admin"}),
@@ -47,7 +58,8 @@ def _pages(world):
 
 
 PAGE_NAMES = ["dashboard", "industries", "industry", "projects", "project", "project_new", "project_edit",
-              "enterprises", "enterprise", "enterprise_new", "enterprise_edit", "audit"]
+              "project_plan", "my_projects", "project_file", "enterprises", "enterprise", "enterprise_new",
+              "enterprise_edit", "audit"]
 
 
 @pytest.mark.parametrize("who", PERSONAS)
@@ -85,7 +97,7 @@ def _write_requests(world):
     p, e = world["project"], world["investor"]
     return {
         "stage": (reverse("project_stage", args=[p.pk]),
-                  {"to_stage": "signed", "on": "2025-03-01", "signed_amount": "8", "from_stage": "negotiating"},
+                  {"to_stage": "signed", "on": "2025-03-01", "from_stage": "negotiating", **stage_post("signed")},
                   {"officer_a", "admin"}),
         "event": (reverse("project_event_add", args=[p.pk]),
                   {"kind": "visit", "occurred_on": "2025-03-01", "text": "走访"}, {"officer_a", "admin"}),
@@ -98,20 +110,34 @@ def _write_requests(world):
         "enterprise": (reverse("enterprise_edit", args=[e.pk]),
                        {"name": e.name, "gbt_code": "3841", "note": "更新备注"},
                        {"officer_a", "officer_b", "admin"}),
+        "plan": (reverse("project_plan", args=[p.pk]),
+                 {"planned_signed_date": "2025-09-01", "version": p.version}, {"officer_a", "admin"}),
+        "investment_change": (reverse("project_investment_change", args=[world["signed"].pk]),
+                              {"kind": "capital_increase", "on": "2025-03-01", "amount": "2"},
+                              {"officer_a", "admin"}),
+        "file": (reverse("project_file_upload", args=[p.pk]), {"file": upload(), "stage": "negotiating"},
+                 {"officer_a", "admin"}),
+        "merge": (reverse("project_merge", args=[world["duplicate"].pk]), {"keep": p.pk, "confirm": "on"},
+                  {"officer_a", "admin"}),
     }
 
 
+#: Audit rows a successful write leaves: one, except a merge (one for each project).
+AUDIT_ROWS = {"merge": 2}
+
+
 @pytest.mark.parametrize("who", PERSONAS)
-@pytest.mark.parametrize("write", ["stage", "event", "edit", "create", "enterprise"])
+@pytest.mark.parametrize("write", ["stage", "event", "edit", "create", "enterprise", "plan", "investment_change",
+                                   "file", "merge"])
 def test_write_permission_matrix(client, world, who, write):
     url, data, allowed = _write_requests(world)[write]
-    before_projects = list(InvestmentProject.objects.values())
+    before_projects = list(InvestmentProject.all_objects.values())
+    before_files = ProjectFile.objects.count()
     response = _client(client, world, who).post(url, data)
     if who in allowed:
         assert response.status_code == 302, response.content.decode()[:2000]
-        assert AuditRecord.objects.count() == 1
-        record = AuditRecord.objects.get()
-        assert record.actor == world["personas"][who]
+        assert AuditRecord.objects.count() == AUDIT_ROWS.get(write, 1)
+        assert {r.actor for r in AuditRecord.objects.all()} == {world["personas"][who]}
     else:
         if who == "anonymous":
             assert response["Location"].startswith("/accounts/login/")
@@ -120,7 +146,8 @@ def test_write_permission_matrix(client, world, who, write):
         else:
             assert response.status_code == 403
         assert not AuditRecord.objects.exists()
-        assert list(InvestmentProject.objects.values()) == before_projects
+        assert list(InvestmentProject.all_objects.values()) == before_projects
+        assert ProjectFile.objects.count() == before_files
 
 
 def test_officer_b_creating_in_department_a_is_refused(client, world):

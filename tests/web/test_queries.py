@@ -31,9 +31,10 @@ def test_project_list_query_count_is_pinned(client, personas, make_project, djan
     client.force_login(personas["leader"])
     for _ in range(30):
         make_project()
-    # session + user, count for the paginator, one page of projects with their related rows,
-    # and the two filter dropdowns (industries, departments).
-    with django_assert_num_queries(6):
+    # session + user, the traffic-light rule (one row), count for the paginator, one page of projects
+    # with their related rows and the light annotation (last event as a correlated subquery, not a
+    # query per row), and the two filter dropdowns (industries, departments).
+    with django_assert_num_queries(7):
         response = client.get(reverse("project_list"), {"stage": ["lead"], "q": "测试"})
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 25
@@ -43,7 +44,16 @@ def test_dashboard_query_count_is_pinned(client, personas, make_project, django_
     client.force_login(personas["leader"])
     for stage in ["lead", "contacted", "signed", "construction", "dropped"] * 4:
         make_project(stage=stage)
-    # session + user, funnel, current stages, by industry, by method, indicators, recent events.
-    with django_assert_num_queries(8):
+    # 2  session + user
+    # 1  traffic-light rule (one row)
+    # 1  funnel (one aggregate with a filtered count per stage)
+    # 3  by industry: planned amount; signed amount of first signings; investment-change deltas
+    # 3  by method: the same three
+    # 1  current stages
+    # 2  signed this year and all time: one aggregate over projects, one over investment changes
+    # 1  light counts (GROUP BY the light expression, last event as a correlated subquery)
+    # 1  indicators
+    # 1  recent events
+    with django_assert_num_queries(16):
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200

@@ -12,6 +12,7 @@ from lianzhao.audit.models import AuditRecord
 from lianzhao.projects import services
 from lianzhao.projects.choices import PIPELINE, TRANSITIONS, ProjectStage
 from lianzhao.projects.models import ProjectEvent
+from tests.web.evidence_kit import stage_kwargs
 
 ALL = list(ProjectStage.values)
 TODAY = dt.date(2025, 6, 1)
@@ -23,12 +24,7 @@ def _today(monkeypatch):
 
 
 def _kwargs(target):
-    kwargs = {"on": TODAY, "note": ""}
-    if target == ProjectStage.SIGNED:
-        kwargs["signed_amount"] = Decimal("12.5")
-    if target in (ProjectStage.PAUSED, ProjectStage.DROPPED):
-        kwargs["note"] = "企业战略调整"
-    return kwargs
+    return {"on": TODAY, "note": "", **stage_kwargs(target)}
 
 
 ALLOWED = [(s, t) for s in ALL for t in TRANSITIONS[s] if s != ProjectStage.PAUSED]
@@ -113,7 +109,7 @@ def test_signing_needs_an_amount(make_project, personas):
     project = make_project(stage="negotiating")
     with pytest.raises(ValidationError) as info:
         services.change_stage(project, "signed", acting_user=personas["officer_a"], on=TODAY)
-    assert info.value.message_dict == {"signed_amount": ["签约须填写签约投资额（亿元）。"]}
+    assert info.value.message_dict["signed_amount"] == ["签约须填写签约投资额（亿元）。"]
     project.refresh_from_db()
     assert project.stage == "negotiating" and project.signed_date is None
 
@@ -121,7 +117,7 @@ def test_signing_needs_an_amount(make_project, personas):
 def test_signing_records_date_and_amount(make_project, personas):
     project = make_project(stage="negotiating")
     services.change_stage(project, "signed", acting_user=personas["officer_a"], on=TODAY,
-                          signed_amount=Decimal("30.00"))
+                          **{**stage_kwargs("signed"), "signed_amount": Decimal("30.00")})
     project.refresh_from_db()
     assert project.signed_date == TODAY and project.signed_amount == Decimal("30.00")
 

@@ -34,7 +34,9 @@ def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
         if field.name in exclude or field.name in ("created_at", "updated_at"):
             continue
         value = getattr(obj, field.attname)
-        if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
+        if isinstance(field, models.FileField):
+            value = value.name or ""  # the stored path, not the file object
+        elif isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
             # Same text whether the value came from a form ("5.5") or the database ("5.50").
             value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
         data[field.attname] = _jsonable(value)

@@ -1,59 +1,58 @@
-"""Dashboard figures: a handful of aggregate queries, each with its 口径 written next to it."""
+"""Dashboard figures. Every total comes from :mod:`lianzhao.projects.counting` (不重复统计) or
+:mod:`lianzhao.projects.lights`, and is printed with the 口径 defined there."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import datetime as dt
 
-from django.db.models import Count, Q, Sum
+from lianzhao.projects import counting, lights
+from lianzhao.projects.choices import PIPELINE, AttractionMethod, Light, ProjectStage
 
-from lianzhao.projects.choices import PIPELINE, STAGE_DATE_FIELD, AttractionMethod, ProjectStage
-from lianzhao.projects.models import InvestmentProject
-
-FUNNEL_DEFINITION = "各阶段为“曾到达该阶段”的项目数（以该阶段日期已登记为准），含之后暂缓或终止的项目。"
-AMOUNT_DEFINITION = "计划投资额合计，单位亿元；不含已终止项目；未填投资额的项目不计入金额、计入个数。"
+FUNNEL_DEFINITION = counting.FUNNEL_DEFINITION
+AMOUNT_DEFINITION = counting.PLANNED_AMOUNT_DEFINITION
+STAGE_DEFINITION = counting.STAGE_COUNT_DEFINITION
+SIGNED_COUNT_DEFINITION = counting.SIGNED_COUNT_DEFINITION
+SIGNED_TOTAL_DEFINITION = counting.SIGNED_TOTAL_DEFINITION
 
 
 def funnel() -> list[dict]:
     """Projects that reached each main-line stage (one query)."""
-    aggregates = {
-        stage: Count("id", filter=Q(**{f"{STAGE_DATE_FIELD[stage]}__isnull": False}))
-        for stage in PIPELINE
-    }
-    row = InvestmentProject.objects.aggregate(**aggregates)
-    return [{"stage": ProjectStage(s).label, "count": row[s]} for s in PIPELINE]
+    counts = counting.funnel_counts()
+    return [{"stage": ProjectStage(s).label, "count": counts[s]} for s in PIPELINE]
 
 
 def current_stages() -> list[dict]:
     """Projects by current stage with their planned amount (one query)."""
-    rows = {
-        r["stage"]: r
-        for r in InvestmentProject.objects.values("stage").annotate(n=Count("id"), amount=Sum("amount"))
-    }
+    return [{"stage": s, "label": ProjectStage(s).label, **row} for s, row in counting.stage_counts().items()]
+
+
+def _with_signed(rows: list[dict], signed: dict, label) -> list[dict]:
     return [
-        {"stage": s.value, "label": s.label, "count": rows.get(s, {}).get("n", 0),
-         "amount": rows.get(s, {}).get("amount") or Decimal("0")}
-        for s in ProjectStage
+        {"name": label(r["key"]), "count": r["count"], "amount": float(r["amount"]),
+         "signed": float(signed[r["key"]].total) if r["key"] in signed else 0.0}
+        for r in rows
     ]
-
-
-def _by(field: str) -> list[dict]:
-    return list(
-        InvestmentProject.objects.exclude(stage=ProjectStage.DROPPED)
-        .values(field)
-        .annotate(n=Count("id"), amount=Sum("amount"))
-        .order_by("-amount", field)
-    )
 
 
 def amount_by_industry() -> list[dict]:
-    return [
-        {"name": r["industry__name"], "count": r["n"], "amount": float(r["amount"] or 0)}
-        for r in _by("industry__name")
-    ]
+    """Planned amount (one query) and all-time signed amount (two queries) per industry."""
+    return _with_signed(counting.planned_amount_by("industry__name"),
+                        counting.signed_total_by("industry__name"), str)
 
 
 def amount_by_method() -> list[dict]:
-    return [
-        {"name": AttractionMethod(r["method"]).label, "count": r["n"], "amount": float(r["amount"] or 0)}
-        for r in _by("method")
-    ]
+    """Planned amount (one query) and all-time signed amount (two queries) per attraction method."""
+    return _with_signed(counting.planned_amount_by("method"), counting.signed_total_by("method"),
+                        lambda key: AttractionMethod(key).label)
+
+
+def signed(today: dt.date) -> dict[str, counting.SignedSummary]:
+    """Signed projects and amounts this year (1 January to today) and all time (two queries)."""
+    return counting.signed_summaries({"year": (dt.date(today.year, 1, 1), today), "all": (None, None)})
+
+
+def light_counts(today: dt.date, rule) -> list[dict]:
+    """Open projects by light, worst first (one query)."""
+    counts = lights.light_counts(counting.counted(), today=today, rule=rule)
+    return [{"light": light.value, "label": light.label, "count": counts[light]}
+            for light in (Light.RED, Light.YELLOW, Light.GREEN)]

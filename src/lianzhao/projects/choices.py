@@ -82,3 +82,60 @@ class EventKind(models.TextChoices):
     MEETING = "meeting", "会谈"
     CALL = "call", "电话沟通"
     NOTE = "note", "备注"
+    INVESTMENT_CHANGE = "investment_change", "投资变更"
+    FILE = "file", "上传材料"
+    MERGE = "merge", "合并重复项目"
+
+
+#: Event kinds a user logs by hand; the others are written by the services that make the change.
+MANUAL_EVENT_KINDS = [EventKind.VISIT, EventKind.MEETING, EventKind.CALL, EventKind.NOTE]
+
+
+class InvestmentChangeKind(models.TextChoices):
+    """What happened to a signed project's investment after its first signing (不重复统计)."""
+
+    CAPITAL_INCREASE = "capital_increase", "增资"
+    UPGRADE = "upgrade", "技改升级"
+    RE_SIGNING = "re_signing", "重新签约"
+    REDUCTION = "reduction", "减资"
+
+
+#: The sign a change's delta must carry: +1 adds to the signed total, -1 subtracts, 0 counts nothing
+#: (a re-signing is the same project signed again: 不重复统计).
+INVESTMENT_CHANGE_SIGN = {
+    InvestmentChangeKind.CAPITAL_INCREASE: 1,
+    InvestmentChangeKind.UPGRADE: 1,
+    InvestmentChangeKind.RE_SIGNING: 0,
+    InvestmentChangeKind.REDUCTION: -1,
+}
+
+
+class Light(models.TextChoices):
+    """Traffic-light status (红黄绿灯) of an open project; closed projects have none."""
+
+    RED = "red", "红灯"
+    YELLOW = "yellow", "黄灯"
+    GREEN = "green", "绿灯"
+    NONE = "none", "无（已结束）"
+
+
+#: Main-line stages that can be planned (线索 is where every project starts, so it has no plan).
+PLANNED_STAGES = PIPELINE[1:]
+
+#: The field that holds the planned date of each plannable stage.
+PLANNED_DATE_FIELD = {stage: f"planned_{stage.value}_date" for stage in PLANNED_STAGES}
+
+#: What proves each stage (besides its date, which every stage records). change_stage demands these
+#: fields when a project moves to the stage; 签约 also needs an agreement file (see services).
+STAGE_EVIDENCE_FIELDS = {
+    ProjectStage.SIGNED: ("signed_amount", "signed_counterparty"),
+    ProjectStage.REGISTERED: ("registered_uscc",),
+    ProjectStage.CONSTRUCTION: ("construction_permit_no",),
+    ProjectStage.PRODUCTION: (),
+    ProjectStage.FULL_CAPACITY: ("capacity_text",),
+}
+
+#: Optional evidence fields recorded with a stage when given.
+STAGE_OPTIONAL_FIELDS = {
+    ProjectStage.FULL_CAPACITY: ("capacity_value", "capacity_unit"),
+}

@@ -3,7 +3,7 @@ from django import forms
 
 from lianzhao.accounts.models import Department
 from lianzhao.industries.models import Industry
-from lianzhao.projects.choices import AttractionMethod, ProjectStage
+from lianzhao.projects.choices import AttractionMethod, Light, ProjectStage
 from lianzhao.projects.models import InvestmentProject
 
 
@@ -17,6 +17,7 @@ class InvestmentProjectFilterSet(django_filters.FilterSet):
     industry = django_filters.ModelChoiceFilter(label="产业", queryset=Industry.objects.all())
     department = django_filters.ModelChoiceFilter(label="部门", queryset=Department.objects.all())
     method = django_filters.ChoiceFilter(label="招商方式", choices=AttractionMethod.choices)
+    light = django_filters.ChoiceFilter(label="红黄绿灯", choices=Light.choices, method="filter_light")
     mine = django_filters.BooleanFilter(label="仅看我负责的", method="filter_mine",
                                         widget=forms.CheckboxInput)
 
@@ -26,6 +27,10 @@ class InvestmentProjectFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_light(self, queryset, name, value):
+        # Needs the ``light`` annotation (InvestmentProjectQuerySet.with_light), added by the view.
+        return queryset.filter(light=value) if value else queryset
 
     def filter_mine(self, queryset, name, value):
         if value and self.request is not None:

@@ -7,9 +7,19 @@ from lianzhao.accounts.choices import Role
 from lianzhao.accounts.models import Department, User
 from lianzhao.enterprises.models import Enterprise
 from lianzhao.industries.models import ChainNode, Industry
-from lianzhao.projects.choices import EventKind, ProjectStage
+from lianzhao.projects.choices import (
+    MANUAL_EVENT_KINDS,
+    PLANNED_DATE_FIELD,
+    InvestmentChangeKind,
+    ProjectStage,
+)
+from lianzhao.projects.duplicates import NAME_THRESHOLD, find_duplicate_candidates
+from lianzhao.projects.files import ALLOWED_LABEL, MAX_UPLOAD_BYTES
 from lianzhao.projects.models import InvestmentProject
 from lianzhao.projects.services import EDITABLE_FIELDS
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+FILE_HELP = f"{ALLOWED_LABEL}，不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB"
 
 
 class InvestmentProjectForm(forms.ModelForm):
@@ -41,6 +51,10 @@ class InvestmentProjectForm(forms.ModelForm):
             self.fields["department"].initial = user.department_id
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        else:
+            self.fields["confirm_duplicate"] = forms.BooleanField(
+                label="仍然创建（已核对，上述疑似重复项目与本项目不是同一项目）", required=False)
+        self.duplicate_candidates = []
 
     def clean(self):
         data = super().clean()
@@ -49,13 +63,23 @@ class InvestmentProjectForm(forms.ModelForm):
             self.add_error("chain_node", f"环节“{node.name}”不属于产业“{industry.name}”。")
         name, investor = data.get("name"), data.get("investor")
         if name:
-            clash = InvestmentProject.objects.filter(name=name, investor=investor)
+            clash = InvestmentProject.all_objects.filter(name=name, investor=investor)
             if self.instance.pk:
                 clash = clash.exclude(pk=self.instance.pk)
             if clash.exists():
                 who = f"投资方“{investor}”" if investor else "未填投资方的项目中"
                 self.add_error("name", f"{who}已有同名项目“{name}”，请勿重复登记。")
+            elif not self.instance.pk and not self.errors:
+                self._warn_duplicates(name, investor, industry)
         return data
+
+    def _warn_duplicates(self, name, investor, industry) -> None:
+        # 一个项目一个身份: show likely duplicates and ask for an explicit "仍然创建".
+        self.duplicate_candidates = find_duplicate_candidates(name=name, investor=investor, industry=industry)
+        if self.duplicate_candidates and not self.cleaned_data.get("confirm_duplicate"):
+            self.add_error("confirm_duplicate", (
+                f"发现 {len(self.duplicate_candidates)} 个疑似重复的项目（名称相似度 ≥ {NAME_THRESHOLD}），"
+                "请先核对；确认不是同一项目后勾选“仍然创建”再保存。同一项目的增资、重新签约请在原项目上登记。"))
 
     def validate_unique(self):
         # Uniqueness is checked in clean() with a clearer message naming the investor.
@@ -63,15 +87,29 @@ class InvestmentProjectForm(forms.ModelForm):
 
 
 class StageChangeForm(forms.Form):
-    """Move a project to its next stage; the fields needed depend on the target stage."""
+    """Move a project to its next stage. Which evidence fields are required depends on the target
+    stage; the service decides (STAGE_EVIDENCE_FIELDS) and reports missing ones at their field."""
 
     to_stage = forms.ChoiceField(label="变更为", choices=ProjectStage.choices)
     from_stage = forms.CharField(widget=forms.HiddenInput, required=False)
-    on = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    on = forms.DateField(label="日期", widget=DATE_WIDGET)
     signed_amount = forms.DecimalField(
         label="签约投资额（亿元）", required=False, min_value=0, max_digits=12, decimal_places=2,
         error_messages={"invalid": "签约投资额须为数字（单位：亿元）。", "min_value": "签约投资额不能为负数。"})
+    signed_counterparty = forms.CharField(label="签约主体", required=False, max_length=128)
+    registered_uscc = forms.CharField(label="新设企业统一社会信用代码", required=False, max_length=18)
+    construction_permit_no = forms.CharField(label="施工许可证号", required=False, max_length=64)
+    capacity_text = forms.CharField(label="达产产能", required=False, max_length=200,
+                                    widget=forms.TextInput(attrs={"placeholder": "如：年产 10 万套电驱总成"}))
+    capacity_value = forms.DecimalField(
+        label="产能数值（可选）", required=False, min_value=0, max_digits=14, decimal_places=2,
+        error_messages={"invalid": "产能数值须为数字。", "min_value": "产能数值不能为负数。"})
+    capacity_unit = forms.CharField(label="产能单位（可选）", required=False, max_length=16)
+    evidence_file = forms.FileField(label="佐证材料", required=False, help_text=FILE_HELP)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    EVIDENCE = ("signed_amount", "signed_counterparty", "registered_uscc", "construction_permit_no",
+                "capacity_text", "capacity_value", "capacity_unit")
 
     def __init__(self, *args, project: InvestmentProject, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,13 +121,67 @@ class StageChangeForm(forms.Form):
         self.fields["on"].initial = timezone.localdate()
         self.fields["from_stage"].initial = project.stage
 
+    def evidence(self) -> dict:
+        return {k: self.cleaned_data.get(k) for k in self.EVIDENCE}
+
 
 class ProjectEventForm(forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=[c for c in EventKind.choices
-                                                    if c[0] != EventKind.STAGE_CHANGE])
-    occurred_on = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    kind = forms.ChoiceField(label="类型", choices=[(k.value, k.label) for k in MANUAL_EVENT_KINDS])
+    occurred_on = forms.DateField(label="日期", widget=DATE_WIDGET)
     text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate()
+
+
+class ProjectPlanForm(forms.ModelForm):
+    """The milestone plan: a planned date for each stage after 线索 (all optional)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = InvestmentProject
+        fields = list(PLANNED_DATE_FIELD.values())
+        widgets = {field: DATE_WIDGET for field in PLANNED_DATE_FIELD.values()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def validate_unique(self):
+        pass  # only dates change here; the service checks them
+
+
+class InvestmentChangeForm(forms.Form):
+    """A capital increase, upgrade, re-signing or reduction of a signed project."""
+
+    kind = forms.ChoiceField(label="变更类型", choices=InvestmentChangeKind.choices)
+    on = forms.DateField(label="日期", widget=DATE_WIDGET)
+    amount = forms.DecimalField(
+        label="金额（亿元）", required=False, min_value=0, max_digits=12, decimal_places=2,
+        help_text="增资、技改升级填新增额，减资填减少额（均填正数）；重新签约不填（按 0 计，不重复统计）。",
+        error_messages={"invalid": "金额须为数字（单位：亿元）。", "min_value": "金额请填正数；减资也填正数。"})
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
+class ProjectFileForm(forms.Form):
+    file = forms.FileField(label="文件", help_text=FILE_HELP,
+                           error_messages={"required": "请选择要上传的文件。"})
+    stage = forms.ChoiceField(label="所属阶段", required=False,
+                              choices=[("", "（不指定）"), *ProjectStage.choices])
+
+
+class ProjectMergeForm(forms.Form):
+    """Merge this project (the duplicate) into another one, named by its 编号."""
+
+    keep = forms.IntegerField(label="保留的项目编号", min_value=1,
+                              error_messages={"required": "请填写要保留的项目编号。",
+                                              "invalid": "项目编号须为数字。"})
+    confirm = forms.BooleanField(label="确认合并：本项目的动态、材料和投资变更移入保留的项目，本项目不再单独统计",
+                                 error_messages={"required": "请勾选确认合并。"})
+    note = forms.CharField(label="说明", required=False, max_length=200)

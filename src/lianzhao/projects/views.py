@@ -1,10 +1,14 @@
-"""Project pages: list, detail with timeline, create/edit, stage change and event logging."""
+"""Project pages: list, detail with timeline, create/edit, stage change with evidence, event logging,
+milestone plan, investment changes, evidence files, merging duplicates and "我的项目"."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,10 +16,19 @@ from lianzhao.accounts import permissions
 from lianzhao.audit.models import AuditRecord
 from lianzhao.core.forms import apply_validation_error
 from lianzhao.core.htmx import is_htmx
-from lianzhao.projects import services
+from lianzhao.projects import counting, lights, services
+from lianzhao.projects.duplicates import find_duplicate_candidates
 from lianzhao.projects.filters import InvestmentProjectFilterSet
-from lianzhao.projects.forms import InvestmentProjectForm, ProjectEventForm, StageChangeForm
-from lianzhao.projects.models import InvestmentProject
+from lianzhao.projects.forms import (
+    InvestmentChangeForm,
+    InvestmentProjectForm,
+    ProjectEventForm,
+    ProjectFileForm,
+    ProjectMergeForm,
+    ProjectPlanForm,
+    StageChangeForm,
+)
+from lianzhao.projects.models import InvestmentProject, ProjectFile, TrafficLightRule
 
 PAGE_SIZE = 25
 
@@ -23,10 +36,13 @@ PAGE_SIZE = 25
 @require_GET
 def project_list(request):
     permissions.require(permissions.can_read(request.user))
+    today, rule = lights.today(), TrafficLightRule.load()
     filterset = InvestmentProjectFilterSet(
-        request.GET, queryset=InvestmentProject.objects.with_related(), request=request
+        request.GET, queryset=InvestmentProject.objects.with_related().with_light(today, rule), request=request
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for project in page:
+        project.light_state = project.light_info(today, rule)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -34,53 +50,79 @@ def project_list(request):
         "page": page,
         "query": query.urlencode(),
         "can_create": permissions.can_create_project(request.user),
+        "light_definition": lights.definition(rule),
     }
     template = "projects/_project_table.html" if is_htmx(request) else "projects/project_list.html"
     return render(request, template, context)
 
 
 def _workflow_context(request, project, stage_form=None, event_form=None):
-    can_edit = permissions.can_edit_project(request.user, project)
+    can_edit = permissions.can_edit_project(request.user, project) and not project.is_merged
+    rule = TrafficLightRule.load()
     return {
         "project": project,
         "can_edit": can_edit,
+        "light": project.light_info(lights.today(), rule),
         "events": project.events.select_related("actor"),
+        "files": project.files.select_related("uploaded_by"),
         "stage_form": stage_form or (StageChangeForm(project=project) if can_edit else None),
         "event_form": event_form or (ProjectEventForm() if can_edit else None),
     }
 
 
+def _detail_context(request, project, **forms):
+    context = _workflow_context(request, project, forms.pop("stage_form", None), forms.pop("event_form", None))
+    can_edit = context["can_edit"]
+    context.update({
+        "history": AuditRecord.objects.for_object(project).select_related("actor")[:50],
+        "investment_changes": project.investment_changes.select_related("actor"),
+        "merged_duplicates": project.merged_duplicates.all(),
+        "change_definition": counting.INVESTMENT_CHANGE_DEFINITION,
+        "change_form": forms.get("change_form") or (
+            InvestmentChangeForm() if can_edit and project.signed_date else None),
+        "file_form": forms.get("file_form") or (ProjectFileForm() if can_edit else None),
+        "merge_form": forms.get("merge_form") or (ProjectMergeForm() if can_edit else None),
+        "merge_candidates": find_duplicate_candidates(
+            name=project.name, investor=project.investor, industry=project.industry,
+            exclude_pk=project.pk) if can_edit else [],
+    })
+    return context
+
+
+def _render_detail(request, project, *, status=200, **forms):
+    return render(request, "projects/project_detail.html", _detail_context(request, project, **forms),
+                  status=status)
+
+
 @require_GET
 def project_detail(request, pk):
     permissions.require(permissions.can_read(request.user))
-    project = get_object_or_404(InvestmentProject.objects.with_related(), pk=pk)
-    context = _workflow_context(request, project)
-    context["history"] = AuditRecord.objects.for_object(project).select_related("actor")[:50]
-    return render(request, "projects/project_detail.html", context)
+    # all_objects: a merged duplicate keeps its page, which says where it went.
+    project = get_object_or_404(InvestmentProject.all_objects.with_related(), pk=pk)
+    return _render_detail(request, project)
 
 
 def _respond_workflow(request, project, *, stage_form=None, event_form=None, status=200):
     project.refresh_from_db()
-    context = _workflow_context(request, project, stage_form, event_form)
     if is_htmx(request):
+        context = _workflow_context(request, project, stage_form, event_form)
         return render(request, "projects/_workflow.html", context, status=status)
     if status == 200:
         return redirect("project_detail", pk=project.pk)
-    context["history"] = AuditRecord.objects.for_object(project).select_related("actor")[:50]
-    return render(request, "projects/project_detail.html", context, status=status)
+    return _render_detail(request, project, stage_form=stage_form, event_form=event_form, status=status)
 
 
 @require_POST
 def project_stage(request, pk):
     project = get_object_or_404(InvestmentProject, pk=pk)
     permissions.require(permissions.can_edit_project(request.user, project), "您只能推进本部门的项目。")
-    form = StageChangeForm(request.POST, project=project)
+    form = StageChangeForm(request.POST, request.FILES, project=project)
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.change_stage(project, data["to_stage"], acting_user=request.user, on=data["on"],
-                                  note=data["note"], signed_amount=data["signed_amount"],
-                                  from_stage=data["from_stage"] or None)
+                                  note=data["note"], from_stage=data["from_stage"] or None,
+                                  evidence=form.evidence(), upload=data["evidence_file"])
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -112,7 +154,7 @@ def project_create(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            data = {k: form.cleaned_data[k] for k in services.EDITABLE_FIELDS if k in form.cleaned_data}
             try:
                 project = services.create_project(data=data, acting_user=request.user)
             except ValidationError as exc:
@@ -124,23 +166,142 @@ def project_create(request):
     return render(request, "projects/project_form.html", {"form": form, "creating": True}, status=status)
 
 
+def _versioned_form_page(request, project, form, *, save, success: str, template: str, context=None):
+    """GET shows the form; POST saves through ``save(cleaned_data)``: a redirect to the project on
+    success, 409 when someone else saved in between (optimistic locking), 400 for other errors."""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                save(form.cleaned_data)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, success)
+                return redirect("project_detail", pk=project.pk)
+        status = 409 if form.has_error("__all__", "stale") else 400
+    return render(request, template, {"form": form, "project": project, **(context or {})}, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def project_edit(request, pk):
     project = get_object_or_404(InvestmentProject, pk=pk)
     permissions.require(permissions.can_edit_project(request.user, project), "您只能修改本部门的项目。")
     form = InvestmentProjectForm(request.POST or None, instance=project, user=request.user)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            changes = {k: form.cleaned_data[k] for k in services.EDITABLE_FIELDS}
+
+    def save(data):
+        services.update_project(project, changes={k: data[k] for k in services.EDITABLE_FIELDS},
+                                acting_user=request.user, expected_version=data.get("version"))
+
+    return _versioned_form_page(request, project, form, save=save, success="项目信息已保存。",
+                                template="projects/project_form.html", context={"creating": False})
+
+
+@require_http_methods(["GET", "POST"])
+def project_plan(request, pk):
+    """Edit the milestone plan; a save from an out-of-date page is refused with 409."""
+    project = get_object_or_404(InvestmentProject, pk=pk)
+    permissions.require(permissions.can_edit_project(request.user, project), "您只能修改本部门项目的计划节点。")
+    form = ProjectPlanForm(request.POST or None, instance=project)
+
+    def save(data):
+        services.update_plan(project, planned={k: data[k] for k in ProjectPlanForm.Meta.fields},
+                             acting_user=request.user, expected_version=data.get("version"))
+
+    return _versioned_form_page(request, project, form, save=save, success="计划节点已保存。",
+                                template="projects/project_plan.html")
+
+
+@require_POST
+def project_investment_change(request, pk):
+    project = get_object_or_404(InvestmentProject, pk=pk)
+    permissions.require(permissions.can_edit_project(request.user, project), "您只能为本部门的项目登记投资变更。")
+    form = InvestmentChangeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_investment_change(project, kind=data["kind"], on=data["on"], amount=data["amount"],
+                                              note=data["note"], acting_user=request.user)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "投资变更已登记。")
+            return redirect("project_detail", pk=project.pk)
+    return _render_detail(request, project, change_form=form, status=400)
+
+
+@require_POST
+def project_file_upload(request, pk):
+    project = get_object_or_404(InvestmentProject, pk=pk)
+    permissions.require(permissions.can_edit_project(request.user, project), "您只能为本部门的项目上传材料。")
+    form = ProjectFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attach_file(project, form.cleaned_data["file"], stage=form.cleaned_data["stage"],
+                                 acting_user=request.user)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "材料已上传。")
+            return redirect("project_detail", pk=project.pk)
+    return _render_detail(request, project, file_form=form, status=400)
+
+
+@require_GET
+def project_file_download(request, pk, file_pk):
+    """Serve a stored file to any reader, always as a download (never rendered inline)."""
+    permissions.require(permissions.can_read(request.user))
+    stored = get_object_or_404(ProjectFile, pk=file_pk, project_id=pk)
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件不存在或已被移除。") from exc
+    response = FileResponse(handle, as_attachment=True, filename=stored.original_name,
+                            content_type=stored.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def project_merge(request, pk):
+    """Merge this project (a duplicate) into the project named in the form."""
+    duplicate = get_object_or_404(InvestmentProject, pk=pk)
+    permissions.require(permissions.can_edit_project(request.user, duplicate), "您只能合并本部门的项目。")
+    form = ProjectMergeForm(request.POST)
+    if form.is_valid():
+        keep = InvestmentProject.objects.filter(pk=form.cleaned_data["keep"]).first()
+        if keep is None:
+            form.add_error("keep", f"没有编号为 {form.cleaned_data['keep']} 的项目（或它已被合并）。")
+        else:
             try:
-                services.update_project(project, changes=changes, acting_user=request.user,
-                                        expected_version=form.cleaned_data.get("version"))
+                services.merge_projects(keep, duplicate, acting_user=request.user, note=form.cleaned_data["note"])
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, "项目信息已保存。")
-                return redirect("project_detail", pk=project.pk)
-        status = 409 if form.has_error("__all__", "stale") else 400
-    return render(request, "projects/project_form.html",
-                  {"form": form, "project": project, "creating": False}, status=status)
+                messages.success(request, f"已将“{duplicate.name}”合并入本项目。")
+                return redirect("project_detail", pk=keep.pk)
+    return _render_detail(request, duplicate, merge_form=form, status=400)
+
+
+@require_GET
+def my_projects(request):
+    """The signed-in officer's open projects, most urgent first: red, yellow, green; within a colour
+    by the next planned milestone (none last)."""
+    permissions.require(permissions.can_read(request.user))
+    today, rule = lights.today(), TrafficLightRule.load()
+    projects = (InvestmentProject.objects.with_related().with_light(today, rule)
+                .filter(officer=request.user).exclude(stage__in=lights.CLOSED_STAGES))
+    rows = []
+    for project in projects:
+        info = project.light_info(today, rule)
+        upcoming = lights.next_milestone(stage=project.stage, paused_from=project.paused_from,
+                                         stage_dates=project.stage_dates(), planned=project.planned_dates())
+        days_left = (upcoming[1] - today).days if upcoming else None
+        rows.append({"project": project, "light": info, "next": upcoming, "days_left": days_left,
+                     "days_overdue": -days_left if days_left is not None and days_left < 0 else 0})
+    rows.sort(key=lambda r: (lights.SEVERITY[r["light"].light], r["next"][1] if r["next"] else dt.date.max,
+                             r["project"].pk))
+    return render(request, "projects/my_projects.html", {
+        "rows": rows, "today": today, "light_definition": lights.definition(rule),
+    })
