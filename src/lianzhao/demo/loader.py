@@ -23,7 +23,7 @@ from lianzhao.dashboard.models import Indicator
 from lianzhao.demo import pack_data as pack
 from lianzhao.enterprises.models import Enterprise
 from lianzhao.industries.models import ChainNode, Industry, IndustryLink
-from lianzhao.projects.choices import PIPELINE, STAGE_DATE_FIELD, EventKind, ProjectStage
+from lianzhao.projects.choices import PIPELINE, PLANNED_DATE_FIELD, STAGE_DATE_FIELD, EventKind, ProjectStage
 from lianzhao.projects.models import InvestmentProject, ProjectEvent
 from lianzhao.refdata.divisions import load_divisions
 
@@ -142,7 +142,8 @@ def _enterprises(report: LoadReport, nodes: dict[str, ChainNode]) -> dict[str, E
 def _projects(report, industries, nodes, enterprises, departments, users) -> None:
     for spec in pack.PROJECTS:
         investor = enterprises[spec["investor"]] if spec.get("investor") else None
-        if InvestmentProject.objects.filter(name=spec["name"], investor=investor).exists():
+        # all_objects: a project the users merged into another stays merged, not re-created.
+        if InvestmentProject.all_objects.filter(name=spec["name"], investor=investor).exists():
             continue
         dates = spec.get("dates", {})
         project = InvestmentProject(
@@ -158,12 +159,35 @@ def _projects(report, industries, nodes, enterprises, departments, users) -> Non
         )
         for stage, field_name in STAGE_DATE_FIELD.items():
             setattr(project, field_name, _date(dates.get(stage.value)))
+        if project.is_sample:
+            _plan_next_stage(project)
         project.full_clean()
         project.save()
         _timeline(project, dates, spec)
         record_change(actor=None, action=AuditAction.CREATE, obj=project, before=None,
                       after=snapshot(project), reason=REASON)
         report.count("项目", True)
+
+
+#: 示例 assumption: a sample project in 洽谈 … 投产 plans its next stage this many days after the date
+#: it reached its current one, so the demo shows milestones due and overdue (red and yellow lights).
+#: The article's projects get no plan: the article gives none.
+SAMPLE_PLAN_DAYS = {
+    ProjectStage.SIGNED: 90,
+    ProjectStage.REGISTERED: 60,
+    ProjectStage.CONSTRUCTION: 90,
+    ProjectStage.PRODUCTION: 270,
+    ProjectStage.FULL_CAPACITY: 180,
+}
+
+
+def _plan_next_stage(project: InvestmentProject) -> None:
+    if project.stage not in PIPELINE[2:-1]:  # 洽谈 to 投产; leads, paused and closed ones stay unplanned
+        return
+    following = PIPELINE[PIPELINE.index(project.stage) + 1]
+    reached_on = getattr(project, STAGE_DATE_FIELD[project.stage])
+    if reached_on is not None:
+        setattr(project, PLANNED_DATE_FIELD[following], reached_on + dt.timedelta(days=SAMPLE_PLAN_DAYS[following]))
 
 
 def _timeline(project: InvestmentProject, dates: dict, spec: dict) -> None:
