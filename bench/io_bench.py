@@ -11,9 +11,10 @@ M = S L and the footprint accounts); pymrio is a test/bench dependency only.
 
 Times are wall-clock medians of ``--runs`` runs with min–max. Peak memory is the rise of the
 process's resident set (VmHWM, reset through /proc/self/clear_refs before each run) above
-what the inputs already occupy, median over the runs; every (table, library) pair runs in a
-fresh subprocess (glibc told to mmap every block of 64 KiB or more, so freed arrays leave the
-resident set) so neither library's caches or imports count against the other.
+what the inputs already occupy, median over the runs. Each (table, library) pair has its own
+long-lived subprocess (inputs built and one untimed warm-up run first; glibc told to mmap every
+block of 64 KiB or more, so freed arrays leave the resident set), and the two libraries' runs
+alternate so that both see the same load on a shared machine.
 
 The last rows compare ``extract_all()`` (one factorization, closed-form rank-one updates, all
 extraction measures) with the naive loop that rebuilds and solves the extracted system for
@@ -110,26 +111,59 @@ def _workload(case: str, side: str):
     return run
 
 
-def worker(case: str, side: str, runs: int) -> None:
-    """Run in a fresh process; print JSON with the times (s) and peak RSS rises (MiB)."""
+def worker(case: str, side: str, warm_up: bool) -> None:
+    """Serve runs in a long-lived process: set up (and warm up with one untimed run, so
+    first-call costs such as lazy imports and BLAS thread start-up do not count), print
+    ``ready``, then answer each ``run`` line on stdin with JSON ``{"time": s, "peak": MiB}``."""
     run = _workload(case, side)
-    times, peaks = [], []
-    for _ in range(runs):
+    if warm_up:
+        run()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() != "run":
+            break
         base = _reset_peak()
         start = time.perf_counter()
         run()
-        times.append(time.perf_counter() - start)
-        peaks.append((_status()["VmHWM"] - base) / 1024)
-    print(json.dumps({"times": times, "peaks": peaks}))
+        elapsed = time.perf_counter() - start
+        print(json.dumps({"time": elapsed, "peak": (_status()["VmHWM"] - base) / 1024}), flush=True)
 
 
-def measure(case: str, side: str, runs: int) -> dict:
-    cmd = [sys.executable, __file__, "--worker", case, side, "--runs", str(runs)]
-    # Arrays of 64 KiB or more get their own mmap (glibc), so they show in the resident set
-    # while alive and leave it when freed: peaks of small tables are then measurable too.
-    env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"}
-    done = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+class Worker:
+    """A :func:`worker` subprocess for one (table, side)."""
+
+    def __init__(self, case: str, side: str, warm_up: bool = True):
+        cmd = [sys.executable, __file__, "--worker", case, side] + ([] if warm_up else ["--no-warm-up"])
+        # Arrays of 64 KiB or more get their own mmap (glibc), so they show in the resident set
+        # while alive and leave it when freed: peaks of small tables are then measurable too.
+        env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"}
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        if self.proc.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"benchmark worker {case}/{side} failed to start")
+        self.times: list[float] = []
+        self.peaks: list[float] = []
+
+    def run(self) -> None:
+        self.proc.stdin.write("run\n")
+        self.proc.stdin.flush()
+        result = json.loads(self.proc.stdout.readline())
+        self.times.append(result["time"])
+        self.peaks.append(result["peak"])
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def measure(case: str, sides: list[str], runs: int, warm_up: bool = True) -> list[Worker]:
+    """Time ``sides`` on ``case``, alternating run by run so all see the same machine load."""
+    workers = [Worker(case, side, warm_up) for side in sides]
+    for _ in range(runs):
+        for w in workers:
+            w.run()
+    for w in workers:
+        w.close()
+    return workers
 
 
 def _fmt(times: list[float]) -> str:
@@ -144,9 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extract-n", type=int, default=1000, help="size of the extraction comparison (0: skip)")
     parser.add_argument("--naive-runs", type=int, default=1, help="runs of the naive extraction loop")
     parser.add_argument("--worker", nargs=2, metavar=("CASE", "SIDE"), help=argparse.SUPPRESS)
+    parser.add_argument("--no-warm-up", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        worker(*args.worker, args.runs)
+        worker(*args.worker, warm_up=not args.no_warm_up)
         return 0
     cases = [str(n) for n in args.sizes]
     if not args.no_nbs:
@@ -159,25 +194,28 @@ def main(argv: list[str] | None = None) -> int:
             print(f"(NBS table skipped: {exc})", file=sys.stderr)
     started = time.perf_counter()
     print(f"lianzhao IO benchmark — {dt.date.today().isoformat()}, {platform.machine()}, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, NumPy {np.__version__}\n")
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, NumPy {np.__version__}, "
+          f"load average {os.getloadavg()[0]:.2f} at the start\n")
     print("| table | ours: s, median (min–max) | pymrio calc_all: s | speed-up | ours peak MiB | pymrio peak MiB | memory ratio |")
     print("|---|---|---|---|---|---|---|")
     for case in cases:
-        ours, theirs = measure(case, "ours", args.runs), measure(case, "pymrio", args.runs)
+        ours, theirs = measure(case, ["ours", "pymrio"], args.runs)
         label = "NBS 2020, n = 153" if case == "nbs153" else f"dense random, n = {case}"
-        speed = statistics.median(theirs["times"]) / statistics.median(ours["times"])
-        mem_o, mem_p = statistics.median(ours["peaks"]), statistics.median(theirs["peaks"])
-        print(f"| {label} | {_fmt(ours['times'])} | {_fmt(theirs['times'])} | {speed:.1f}× | "
+        speed = statistics.median(theirs.times) / statistics.median(ours.times)
+        mem_o, mem_p = statistics.median(ours.peaks), statistics.median(theirs.peaks)
+        print(f"| {label} | {_fmt(ours.times)} | {_fmt(theirs.times)} | {speed:.1f}× | "
               f"{mem_o:.1f} | {mem_p:.1f} | {mem_o / mem_p if mem_p else float('nan'):.2f} |", flush=True)
     if args.extract_n:
         n = str(args.extract_n)
-        fast, slow = measure(n, "extract_all", args.runs), measure(n, "naive_extract", args.naive_runs)
-        speed = statistics.median(slow["times"]) / statistics.median(fast["times"])
+        (fast,) = measure(n, ["extract_all"], args.runs)
+        (slow,) = measure(n, ["naive_extract"], args.naive_runs, warm_up=False)
+        speed = statistics.median(slow.times) / statistics.median(fast.times)
         print(f"\n| extraction of every sector, n = {n} | s, median (min–max) | runs |\n|---|---|---|")
-        print(f"| `extract_all()` (total, backward, forward, Ghosh forward): one LU, L, rank-one updates | {_fmt(fast['times'])} | {args.runs} |")
-        print(f"| naive loop (total only): rebuild and solve I − Ā for every sector | {_fmt(slow['times'])} | {args.naive_runs} |")
+        print(f"| `extract_all()` (total, backward, forward, Ghosh forward): one LU, L, rank-one updates | {_fmt(fast.times)} | {args.runs} |")
+        print(f"| naive loop (total only): rebuild and solve I − Ā for every sector | {_fmt(slow.times)} | {args.naive_runs} |")
         print(f"| speed-up | {speed:.0f}× | |")
-    print(f"\n(total benchmark time {time.perf_counter() - started:.0f} s)")
+    print(f"\n(total benchmark time {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.2f} "
+          "at the end — other work on the machine slows both libraries and spreads the small-table times)")
     return 0
 
 
