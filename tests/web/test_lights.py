@@ -220,6 +220,28 @@ def test_my_projects_lists_the_officers_open_projects_most_urgent_first(client, 
     assert '<a href="/projects/mine/" class="active" aria-current="page">我的项目</a>' in body
 
 
+def test_my_projects_runs_a_fixed_number_of_queries(client, personas, make_project, django_assert_num_queries,
+                                                    frozen):
+    officer = personas["officer_a"]
+    for _ in range(3):
+        make_project(stage="negotiating", officer=officer, planned_signed_date=dt.date(2025, 9, 1))
+    client.force_login(officer)
+    # session + user, the traffic-light rule, the officer's projects with related rows and the light
+    # annotation (last event as a correlated subquery), the officer's department in the page header.
+    with django_assert_num_queries(5):
+        client.get(reverse("my_projects"))
+    for stage in ["lead", "signed", "construction", "paused"] * 5:
+        make_project(stage=stage, officer=officer, paused_from="negotiating" if stage == "paused" else "")
+    with django_assert_num_queries(5):
+        response = client.get(reverse("my_projects"))
+    assert len(response.context["rows"]) == 23
+
+
+def test_the_create_form_asks_for_confirmation_only_when_there_are_candidates(client, personas):
+    client.force_login(personas["officer_a"])
+    assert "仍然创建" not in client.get(reverse("project_create")).content.decode()
+
+
 def test_my_projects_is_in_the_nav_for_officers_only(client, personas):
     client.force_login(personas["leader"])
     assert "我的项目" not in client.get(reverse("dashboard")).content.decode()
