@@ -22,6 +22,7 @@ from lianzhao.econ.gaps import (
     class_coverage,
     find_gaps,
     gap_summary,
+    national_coefficients,
 )
 from tests.econ.chain_tables import DEMAND, LOCAL_SLQ, X_R, small_table
 
@@ -141,6 +142,19 @@ def test_amounts_are_in_wan_yuan_whatever_the_table_unit():
     assert g.loc["parts", "local_supply"] == pytest.approx(64.0)
 
 
+@pytest.mark.parametrize("method", ["slq", "cilq", "flq", "aflq"])
+def test_without_the_national_table_the_coefficients_are_recovered_exactly(method):
+    # every sector present (SLQ = 0.25, 0.5, 2.5, 0.75): a^N = a^r / min(Q, 1), x^N ∝ x^r / SLQ
+    t = small_table()
+    r = regionalize(t, pd.Series([32.0, 64.0, 320.0, 96.0], index=X_R.index), method=method)
+    A, B = national_coefficients(r)
+    np.testing.assert_allclose(A, t.A.to_numpy(), rtol=1e-14, atol=1e-17)
+    np.testing.assert_allclose(B, t.B.to_numpy(), rtol=1e-14, atol=1e-17)
+    # (the reasons round amounts, so a last-digit difference can flip one printed digit: compare the rest)
+    pd.testing.assert_frame_equal(find_gaps(r, nodes(), T).drop(columns="reason"),
+                                  find_gaps(r, nodes(), T, national=t).drop(columns="reason"), rtol=1e-12)
+
+
 def test_thresholds_round_trip_and_reject_nonsense():
     t = GapThresholds(min_demand=5e3, extend_linkage=0.03)
     assert GapThresholds.from_dict(t.as_dict()) == t
@@ -157,8 +171,8 @@ def test_thresholds_round_trip_and_reject_nonsense():
 
 def test_bad_input_is_named(tables):
     t, r = tables
-    with pytest.raises(MissingDataError, match="national"):
-        find_gaps(r, nodes(), T)
+    with pytest.raises(MissingDataError, match=r"no output in sector\(s\) 'm'.*national=t"):
+        find_gaps(r, nodes(), T)  # m is absent from the district: its national row cannot be recovered
     with pytest.raises(LabelError, match="unknown neighbour"):
         find_gaps(r, [node("a", {"m": 1.0}, neighbours=["nowhere"])], T, national=t)
     with pytest.raises(LabelError, match="not in the table"):
@@ -207,6 +221,8 @@ def test_nbs_2020_and_the_demo_nev_chain_every_node_classified(nbs_data):
             c[1] += int(e["is_chain_leader"])
     ins = chain_node_inputs(CHAINS["nev"], {k: tuple(v) for k, v in counts.items()})
     g = find_gaps(r, ins, national=t)
+    # the illustrative output has every sector, so the spec'd call without the national table agrees
+    pd.testing.assert_frame_equal(find_gaps(r, ins).drop(columns="reason"), g.drop(columns="reason"), rtol=1e-9)
     assert list(g.index) == [n["key"] for n in CHAINS["nev"]]
     assert g["klass"].isin(KLASSES).all() and g["reason"].str.len().gt(10).all()
     for col in ("demand", "local_supply", "leakage"):

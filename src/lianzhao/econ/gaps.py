@@ -4,7 +4,7 @@ the part supplied locally, the leakage, and a class — 补链 fill, 强链 stre
 
     nodes = chain_node_inputs(chain, local_counts)          # or build ChainNodeInput yourself
     r = regionalize(national, district_output, "flq", 0.3)
-    gaps = find_gaps(r, nodes, national=national)           # one row per node, 万元
+    gaps = find_gaps(r, nodes)                              # one row per node, 万元
     gap_summary(gaps)
 
 Per IO sector i, with national (domestic) coefficients ``a^N_ij``, regional coefficients
@@ -239,14 +239,43 @@ def _basis_text(node: ChainNodeInput, sectors: str) -> str:
     return f"（部门：{sectors}，按节点所占部门份额计：{listed}）"
 
 
-def _links(national: IOTable, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def national_coefficients(regional: Regionalization, national: IOTable | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """National ``A^N`` and ``B^N`` (n, n) for the gap finder.
+
+    From ``national`` (or ``regional.national`` if the regionalization carries it) when given.
+    Otherwise recovered from the regionalization itself, which is exact algebra when the
+    district has output in every sector: ``a^r_ij = a^N_ij · min(Q_ij, 1)`` with every
+    ``Q_ij > 0``, so ``a^N_ij = a^r_ij / min(Q_ij, 1)``; and ``x^N_i ∝ x^r_i / SLQ_i`` (for
+    output- and job-based quotients alike), so ``B^N = x̂_N⁻¹ A^N x̂_N`` needs no national
+    totals. A sector without regional output loses its national coefficients (its quotient
+    row or its regional column is 0): then MissingDataError asks for the national table.
+    """
+    national = national if national is not None else getattr(regional, "national", None)
+    if national is not None:
+        if not national.sectors.equals(regional.table.sectors):
+            raise LabelError("the national and regional tables have different sectors")
+        return national.A.to_numpy(), national.B.to_numpy()
+    xr = regional.table.x.to_numpy()
+    slq = regional.slq.to_numpy()
+    absent = (xr <= 0) | (slq <= 0)
+    if absent.any():
+        missing = list(regional.table.sectors[absent])
+        raise MissingDataError(
+            f"the district has no output in sector(s) {_names(missing)}, so the regionalization alone does not "
+            "determine their national coefficients; pass the national table: find_gaps(regional, nodes, national=t)",
+            missing)
+    A = regional.table.A.to_numpy() / np.minimum(regional.quotients.to_numpy(), 1.0)
+    xn = xr / slq
+    return A, A * xn[np.newaxis, :] / xn[:, np.newaxis]
+
+
+def _links(A: np.ndarray, B: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Node-to-node link ``max(a_uv, a_vu, b_uv, b_vu)`` (m, m) and which one it is (0–3).
 
     ``a_uv = w_u' A w_v`` is the weighted mean of the direct coefficients from u's sectors to
     v's sectors (input of u per unit of v's output); ``b_uv = w_u' B w_v`` the weighted mean
     share of u's sales going to v.
     """
-    A, B = national.A.to_numpy(), national.B.to_numpy()
     a = W @ A @ W.T
     b = W @ B @ W.T
     stack = np.stack([a, a.T, b, b.T])
@@ -268,10 +297,11 @@ def find_gaps(regional: Regionalization, nodes: Sequence[ChainNodeInput],
     nodes : sequence of ChainNodeInput
         Keys unique; neighbours must be keys of ``nodes``.
     thresholds : GapThresholds
-    national : IOTable
-        The national table the regionalization started from (the demand ``A^N x^r`` needs its
-        coefficients: a sector the district lacks has all its regional coefficients 0). Taken
-        from ``regional.national`` when that attribute exists; MissingDataError otherwise.
+    national : IOTable, optional
+        The national table the regionalization started from (the demand ``A^N x^r`` and the
+        links need its coefficients). Without it they are recovered from ``regional`` (exact
+        when the district has output in every sector; MissingDataError naming the sectors
+        otherwise) — see :func:`national_coefficients`.
 
     Columns: ``name, position, sectors`` (text), ``demand`` ``D``, ``local_supply`` ``L``,
     ``leakage`` ``D − L`` (万元), ``local_share`` ``L / D``, ``leakage_share`` ``1 − L / D``
@@ -294,14 +324,7 @@ def find_gaps(regional: Regionalization, nodes: Sequence[ChainNodeInput],
        linked neighbour; or local firms whose demand is below ``min_demand`` and mostly leaks
        (or is zero).
     """
-    if national is None:
-        national = getattr(regional, "national", None)
-    if national is None:
-        raise MissingDataError("find_gaps needs the national table the regionalization started from: "
-                               "find_gaps(regional, nodes, national=t)")
     table = regional.table
-    if not national.sectors.equals(table.sectors):
-        raise LabelError("the national and regional tables have different sectors")
     keys = [n.key for n in nodes]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
@@ -315,14 +338,14 @@ def find_gaps(regional: Regionalization, nodes: Sequence[ChainNodeInput],
             raise ValueError(f"node {n.key!r}: need 0 ≤ chain_leaders ≤ local_enterprises")
 
     scale = wan_per_unit(table.unit)
-    xr = table.x.to_numpy()
-    d = national.A.to_numpy() @ xr * scale
+    A, B = national_coefficients(regional, national)
+    d = A @ table.x.to_numpy() * scale
     local = table.Z.to_numpy().sum(axis=1) * scale
     W, WS = _weights(nodes, table.sectors)
     D, L = WS @ d, WS @ local
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(D > 0, L / np.where(D > 0, D, 1.0), np.nan)
-    link, via = _links(national, W) if len(nodes) else (np.zeros((0, 0)), np.zeros((0, 0), int))
+    link, via = _links(A, B, W) if len(nodes) else (np.zeros((0, 0)), np.zeros((0, 0), int))
     E = np.array([n.local_enterprises for n in nodes])
     leaders = np.array([n.chain_leaders for n in nodes])
     t = thresholds
@@ -398,5 +421,6 @@ __all__ = [
     "fmt_amount",
     "fmt_share",
     "gap_summary",
+    "national_coefficients",
     "wan_per_unit",
 ]
