@@ -156,12 +156,16 @@ def test_local_purchase_share_overrides_and_the_slq_fallback():
     assert card.phases["construction"].shock.sum() == pytest.approx(250.0)
     card = card_for((t, r), investment=1000, construction_shares=SHARES, local_purchase_share={"s": 0.5})
     assert card.phases["construction"].shock.to_dict() == {"p": 125.0, "s": 250.0}
+    printed = {a.label: a.value for a in card.assumptions}
+    assert printed["本地采购比例（按部门）"] == "m 材料 0%；p 零部件 50%；s 服务 50%（项目填报）"
     # without services in the district nobody buys vehicles as an input: no local share for v,
     # so the card falls back to min(SLQ_v, 1) = 1 and says so
     r = regionalize(t, pd.Series([0.0, 64.0, 320.0, 0.0], index=list("mpvs")), method="slq")
     card = card_for((t, r), investment=1000, construction_shares={"v": 1.0})
     detail = card.phases["construction"].detail
     assert detail.loc["v", "local_purchase_share"] == 1.0 and detail.loc["v", "source"].startswith("min(SLQ, 1)")
+    printed = {a.label: a.value for a in card.assumptions}
+    assert printed["本地采购比例（按部门）"] == "v 整车 100%（min(SLQ, 1)，该部门无本地中间需求）"
 
 
 def test_larger_delta_gives_smaller_effects():

@@ -191,7 +191,7 @@ def _purchase(a: ImpactAssumptions, r: Regionalization, sectors: pd.Index) -> tu
     """Local purchase share ``p_k`` per sector and where each comes from."""
     by_sector = r.local_share.where(r.local_share.notna(), np.minimum(r.slq, 1.0)).reindex(sectors)
     source = pd.Series(np.where(r.local_share.reindex(sectors).notna(), "区域化本地供给率",
-                                "min(SLQ, 1)（无本地中间需求）"), index=sectors)
+                                "min(SLQ, 1)，该部门无本地中间需求"), index=sectors)
     spec = a.local_purchase_share
     if isinstance(spec, str):
         if spec.replace(" ", "_") != "by_sector":
@@ -350,8 +350,11 @@ def _assumptions(national, regional, a, phases, names, has_jobs, type_) -> list[
         _, source = _shares(a, regional.table.sectors)
         out.append(Assumption("投资额", fmt_amount(a.investment), "项目填报"))
         out.append(Assumption("建设投资构成", _listing(con.detail["spending"] / a.investment, names, fmt_share), source))
-        srcs = "、".join(dict.fromkeys(con.detail["source"]))
-        out.append(Assumption("本地采购比例（按部门）", _listing(con.detail["local_purchase_share"], names, fmt_share), srcs))
+        fallback = con.detail["source"] != "区域化本地供给率"  # mark the sectors whose share came otherwise
+        shares = _listing(con.detail["local_purchase_share"], names, fmt_share).split("；")
+        marked = [f"{txt}（{src}）" if fb else txt for txt, fb, src in zip(shares, fallback, con.detail["source"])]
+        out.append(Assumption("本地采购比例（按部门）", "；".join(marked),
+                              "未注明者为区域化本地供给率（该部门本地中间需求中本地供给的比例）"))
     if a.project_sector is not None:
         out.append(Assumption("项目所属部门", f"{a.project_sector} {names.get(a.project_sector, '')}".strip(),
                               "产业链环节的 GB/T 4754-2017 代码经本平台对照表映射"))
