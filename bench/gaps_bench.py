@@ -40,7 +40,7 @@ import pandas as pd
 from lianzhao.demo.pack_chains import CHAINS
 from lianzhao.demo.pack_data import ENTERPRISES
 from lianzhao.econ import concordance, gaps, regionalize
-from lianzhao.econ.gaps import chain_node_inputs, find_gaps
+from lianzhao.econ.gaps import chain_node_inputs, find_gaps, local_counts
 from lianzhao.econ.regional import calc_lambda, calc_quotients, calc_slq
 from lianzhao.econ.sample_region import JIMO_EXAMPLE, sample_regional_output
 from lianzhao.refdata import nbs
@@ -57,16 +57,6 @@ def regional_base(national) -> tuple[pd.Series, str]:
                 xr[code] = float(value)
             return xr, f"lianzhao.demo.pack_region ({len(pack_region.ROWS)} listed sectors, rest × {pack_region.REST_SHARE})"
     return sample_regional_output(national, **JIMO_EXAMPLE), "sample_region.JIMO_EXAMPLE (seeded)"
-
-
-def local_counts() -> dict[str, tuple[int, int]]:
-    counts: dict[str, list[int]] = {}
-    for e in ENTERPRISES:
-        for key in e["chain_nodes"] if e["is_local"] else ():
-            c = counts.setdefault(key, [0, 0])
-            c[0] += 1
-            c[1] += int(e["is_chain_leader"])
-    return {k: (v[0], v[1]) for k, v in counts.items()}
 
 
 def naive_chain(national, xr: np.ndarray, nodes, delta: float = 0.3) -> dict[str, tuple[float, float]]:
@@ -102,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
-    counts = local_counts()
+    counts = local_counts(ENTERPRISES)
     steps: dict[str, list[float]] = {k: [] for k in ("a", "b", "c0", "c", "c_recovered", "d", "recompute", "naive")}
     source = ""
     for _ in range(args.runs):

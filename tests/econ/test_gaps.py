@@ -22,6 +22,7 @@ from lianzhao.econ.gaps import (
     class_coverage,
     find_gaps,
     gap_summary,
+    local_counts,
     national_coefficients,
 )
 from tests.econ.chain_tables import DEMAND, LOCAL_SLQ, X_R, small_table
@@ -213,13 +214,9 @@ def test_nbs_2020_and_the_demo_nev_chain_every_node_classified(nbs_data):
 
     t = read_nbs(2020, 153, domestic=True)
     r = regionalize(t, sample_regional_output(t, **JIMO_EXAMPLE), "flq", 0.3)
-    counts: dict[str, list[int]] = {}
-    for e in ENTERPRISES:
-        for key in e["chain_nodes"] if e["is_local"] else ():
-            c = counts.setdefault(key, [0, 0])
-            c[0] += 1
-            c[1] += int(e["is_chain_leader"])
-    ins = chain_node_inputs(CHAINS["nev"], {k: tuple(v) for k, v in counts.items()})
+    counts = local_counts(ENTERPRISES)
+    assert counts["nev-vehicle"] == (2, 1)  # two local vehicle makers, one of them the chain leader
+    ins = chain_node_inputs(CHAINS["nev"], counts)
     g = find_gaps(r, ins, national=t)
     # the illustrative output has every sector, so the spec'd call without the national table agrees
     pd.testing.assert_frame_equal(find_gaps(r, ins).drop(columns="reason"), g.drop(columns="reason"), rtol=1e-9)

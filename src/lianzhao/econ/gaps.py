@@ -152,6 +152,19 @@ def class_coverage(gbt_codes: Iterable[str], level: int = 153, year: int = 2020)
     return {s: float(c / per_sector[s]) for s, c in counts.items()}
 
 
+def local_counts(enterprises: Iterable[Mapping]) -> dict[str, tuple[int, int]]:
+    """Node key → ``(local enterprises, of which chain leaders)`` from enterprise dicts with
+    ``chain_nodes``, ``is_local`` and ``is_chain_leader`` (the demo pack's format)."""
+    counts: dict[str, tuple[int, int]] = {}
+    for e in enterprises:
+        if not e["is_local"]:
+            continue
+        for key in e["chain_nodes"]:
+            local, leaders = counts.get(key, (0, 0))
+            counts[key] = (local + 1, leaders + int(bool(e["is_chain_leader"])))
+    return counts
+
+
 @lru_cache(maxsize=4096)
 def _sectors_for_codes(codes: tuple[str, ...], level: int, year: int) -> tuple[tuple[str, float], ...]:
     # The concordance lookup costs ~7 ms per node (pandas string masks); chains are re-read often.
@@ -421,6 +434,7 @@ __all__ = [
     "fmt_amount",
     "fmt_share",
     "gap_summary",
+    "local_counts",
     "national_coefficients",
     "wan_per_unit",
 ]
