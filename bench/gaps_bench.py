@@ -20,7 +20,9 @@ The naive peer does (c) the way a first version would: for every chain it rebuil
 coefficients and the FLQ regional coefficients and inverts ``I − A^r`` with ``numpy.linalg.inv``,
 then loops over the nodes and node pairs in Python for demand, local supply and links (numbers
 only: no classes or reasons, so it does less work). Its demand and local supply are checked
-against ours.
+against ours. The inverse is cheap at n = 153 when BLAS runs single-threaded (about 1 ms); with
+OpenBLAS's default threads on a loaded machine it can cost hundreds of milliseconds, so run it
+both ways (``OPENBLAS_NUM_THREADS=1 python bench/gaps_bench.py``); the header says which.
 """
 
 from __future__ import annotations
@@ -59,13 +61,18 @@ def regional_base(national) -> tuple[pd.Series, str]:
     return sample_regional_output(national, **JIMO_EXAMPLE), "sample_region.JIMO_EXAMPLE (seeded)"
 
 
+INVERSE_SECONDS: list[float] = []  # the naive peer's time in numpy.linalg.inv, per call
+
+
 def naive_chain(national, xr: np.ndarray, nodes, delta: float = 0.3) -> dict[str, tuple[float, float]]:
     """One chain from scratch: A^N, FLQ A^r, L^r = inv(I − A^r), then Python loops per node."""
     Z, xn = national.Z.to_numpy(), national.x.to_numpy()
     A = Z / np.where(xn == 0, 1.0, xn)
     slq = calc_slq(xr, xn)
     Ar = A * np.minimum(calc_quotients(slq, "flq", calc_lambda(xr.sum(), xn.sum(), delta)), 1.0)
+    start = time.perf_counter()
     Lr = np.linalg.inv(np.eye(len(xn)) - Ar)  # the regional Leontief inverse, recomputed per chain
+    INVERSE_SECONDS.append(time.perf_counter() - start)
     assert np.isfinite(Lr).all()
     pos = {s: i for i, s in enumerate(national.sectors)}
     out = {}
@@ -126,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = gaps.gap_summary(ours)
     print(f"lianzhao gap benchmark — {dt.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, NumPy {np.__version__}, pandas {pd.__version__}, "
-          f"load average {os.getloadavg()[0]:.2f}; {args.runs} runs")
+          f"load average {os.getloadavg()[0]:.2f}; {args.runs} runs; "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '(default)')}")
     print(f"NBS 2020 153 sectors (domestic), FLQ δ = 0.3, regional base: {source}; "
           f"{len(ours)} nodes in {len(CHAINS)} chains\n")
     print("| step | ours: s, median (min–max) | naive peer: s, median (min–max) |")
@@ -138,8 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| (c) without the national table (coefficients recovered) | {_fmt(steps['c_recovered'])} | |")
     print(f"| (d) total a + b + c0 + c | {_fmt(steps['d'])} | |")
     print(f"| recompute b + c (table in memory) | {_fmt(steps['recompute'])} | |")
+    per_run = len(CHAINS)
+    inverses = [sum(INVERSE_SECONDS[k:k + per_run]) for k in range(0, len(INVERSE_SECONDS), per_run)]
+    print(f"| of which numpy.linalg.inv, six chains | | {_fmt(inverses)} |")
     speed = statistics.median(steps["naive"]) / statistics.median(steps["c"])
-    print(f"\nfind_gaps vs the naive peer: {speed:.1f}× faster. Classes: "
+    print(f"\nnaive peer / find_gaps time: {speed:.1f}× (above 1: find_gaps is faster). Classes: "
           + ", ".join(f"{row.klass_label} {row.nodes}" for row in summary.itertuples()))
     return 0
 
