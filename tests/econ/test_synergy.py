@@ -43,6 +43,19 @@ def test_with_the_rest_the_matrix_sums_to_all_intermediate_flows(regional):
         assert F.to_numpy().sum() == 1680.0  # 512 + 512 + 16 + 640
 
 
+def test_own_keeps_a_shared_sectors_purchases_from_itself_inside_each_industry():
+    t = small_table()
+    split = industry_flows(t, INDUSTRIES, include_rest=True)
+    own = industry_flows(t, INDUSTRIES, include_rest=True, within_sector="own")
+    # p is shared half and half; z_pp = 128 gave ¼ · 128 = 32 to each of AA, AB, BA, BB under "split"
+    assert own.loc["A", "B"] == split.loc["A", "B"] - 32 and own.loc["B", "A"] == split.loc["B", "A"] - 32
+    assert own.loc["A", "A"] == split.loc["A", "A"] + 32 and own.loc["B", "B"] == split.loc["B", "B"] + 32
+    assert own.sum(axis=1).to_numpy() == pytest.approx(split.sum(axis=1).to_numpy())
+    assert own.to_numpy().sum() == pytest.approx(1680.0)
+    with pytest.raises(ValueError, match="within_sector"):
+        industry_flows(t, INDUSTRIES, within_sector="other")
+
+
 def test_shared_sectors_are_split_by_the_nodes_claims():
     nodes = {"X": [{"p": 1.0}, {"p": 0.5, "m": 0.5}], "Y": [{"p": 1.0}]}
     assert industry_sector_shares(nodes) == {"X": {"m": 1.0, "p": 0.6}, "Y": {"p": 0.4}}

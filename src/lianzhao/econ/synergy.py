@@ -77,12 +77,17 @@ def _attribution(table: IOTable, industry_sectors: Mapping[str, Mapping[str, flo
 
 
 def industry_flows(table: IOTable, industry_sectors: Mapping[str, Mapping[str, float]], *,
-                   include_rest: bool = False) -> pd.DataFrame:
+                   include_rest: bool = False, within_sector: str = "split") -> pd.DataFrame:
     """Industry × industry intermediate flows ``F = S Z S'`` (table unit, 万元 for NBS tables).
 
     ``table``: the national table or ``regional.table`` (local flows only). Rows sell, columns
     buy. ``include_rest`` adds the row and column ``"rest"`` (the unattributed part of every
-    sector, ``1 − Σ_k s_ki``), so that the matrix sums to ``Σ Z``. ``attrs`` holds
+    sector, ``1 − Σ_k s_ki``), so that the matrix sums to ``Σ Z``. ``within_sector``: what a
+    sector's purchases from itself (``z_ii``) do when the sector is shared — ``"split"``
+    (default, plain ``S Z S'``: ``s_ki z_ii s_li`` between every pair of its industries) or
+    ``"own"`` (they stay inside each industry: ``F = S (Z − Ẑ_d) S' + diag(S Ẑ_d S' 1)`` with
+    ``Ẑ_d`` the diagonal of ``Z``; totals and row sums unchanged), so that a shared wholesale
+    sector buying from itself is not read as a link between two industries. ``attrs`` holds
     ``buyer_inputs`` (each industry's total intermediate inputs from all sectors, ``Σ_i Σ_j
     z_ij s_lj``), ``seller_sales`` (``Σ_i Σ_j s_ki z_ij``) and ``unit``.
     """
@@ -91,8 +96,14 @@ def industry_flows(table: IOTable, industry_sectors: Mapping[str, Mapping[str, f
     if include_rest:
         S = np.vstack([S, 1.0 - S.sum(axis=0)])
         labels.append(REST)
+    if within_sector not in ("split", "own"):
+        raise ValueError("within_sector must be 'split' or 'own'")
     Z = table.Z.to_numpy()
-    F = pd.DataFrame(S @ Z @ S.T, index=pd.Index(labels, name="seller"), columns=pd.Index(labels, name="buyer"))
+    flows = S @ Z @ S.T
+    if within_sector == "own":
+        own = (S * np.diag(Z)[np.newaxis, :]) @ S.T
+        flows = flows - own + np.diag(own.sum(axis=1))
+    F = pd.DataFrame(flows, index=pd.Index(labels, name="seller"), columns=pd.Index(labels, name="buyer"))
     F.attrs.update(unit=table.unit, buyer_inputs=pd.Series(Z.sum(axis=0) @ S.T, index=labels),
                    seller_sales=pd.Series(S @ Z.sum(axis=1), index=labels))
     return F
