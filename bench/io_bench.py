@@ -132,11 +132,13 @@ def worker(case: str, side: str, warm_up: bool) -> None:
 class Worker:
     """A :func:`worker` subprocess for one (table, side)."""
 
-    def __init__(self, case: str, side: str, warm_up: bool = True):
+    def __init__(self, case: str, side: str, warm_up: bool = True, threads: int | None = None):
         cmd = [sys.executable, __file__, "--worker", case, side] + ([] if warm_up else ["--no-warm-up"])
         # Arrays of 64 KiB or more get their own mmap (glibc), so they show in the resident set
         # while alive and leave it when freed: peaks of small tables are then measurable too.
         env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"}
+        if threads:
+            env.update({k: str(threads) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         if self.proc.stdout.readline().strip() != "ready":
             raise RuntimeError(f"benchmark worker {case}/{side} failed to start")
@@ -155,9 +157,9 @@ class Worker:
         self.proc.wait()
 
 
-def measure(case: str, sides: list[str], runs: int, warm_up: bool = True) -> list[Worker]:
+def measure(case: str, sides: list[str], runs: int, warm_up: bool = True, threads: int | None = None) -> list[Worker]:
     """Time ``sides`` on ``case``, alternating run by run so all see the same machine load."""
-    workers = [Worker(case, side, warm_up) for side in sides]
+    workers = [Worker(case, side, warm_up, threads) for side in sides]
     for _ in range(runs):
         for w in workers:
             w.run()
@@ -177,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-nbs", action="store_true", help="skip the NBS 2020 153-sector table")
     parser.add_argument("--extract-n", type=int, default=1000, help="size of the extraction comparison (0: skip)")
     parser.add_argument("--naive-runs", type=int, default=1, help="runs of the naive extraction loop")
+    parser.add_argument("--threads", type=int, help="BLAS threads for both libraries (default: the library's own)")
     parser.add_argument("--worker", nargs=2, metavar=("CASE", "SIDE"), help=argparse.SUPPRESS)
     parser.add_argument("--no-warm-up", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -195,11 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     print(f"lianzhao IO benchmark — {dt.date.today().isoformat()}, {platform.machine()}, "
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}, NumPy {np.__version__}, "
-          f"load average {os.getloadavg()[0]:.2f} at the start\n")
+          f"BLAS threads {args.threads or 'default'}, load average {os.getloadavg()[0]:.2f} at the start\n")
     print("| table | ours: s, median (min–max) | pymrio calc_all: s | speed-up | ours peak MiB | pymrio peak MiB | memory ratio |")
     print("|---|---|---|---|---|---|---|")
     for case in cases:
-        ours, theirs = measure(case, ["ours", "pymrio"], args.runs)
+        ours, theirs = measure(case, ["ours", "pymrio"], args.runs, threads=args.threads)
         label = "NBS 2020, n = 153" if case == "nbs153" else f"dense random, n = {case}"
         speed = statistics.median(theirs.times) / statistics.median(ours.times)
         mem_o, mem_p = statistics.median(ours.peaks), statistics.median(theirs.peaks)
@@ -207,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{mem_o:.1f} | {mem_p:.1f} | {mem_o / mem_p if mem_p else float('nan'):.2f} |", flush=True)
     if args.extract_n:
         n = str(args.extract_n)
-        (fast,) = measure(n, ["extract_all"], args.runs)
-        (slow,) = measure(n, ["naive_extract"], args.naive_runs, warm_up=False)
+        (fast,) = measure(n, ["extract_all"], args.runs, threads=args.threads)
+        (slow,) = measure(n, ["naive_extract"], args.naive_runs, warm_up=False, threads=args.threads)
         speed = statistics.median(slow.times) / statistics.median(fast.times)
         print(f"\n| extraction of every sector, n = {n} | s, median (min–max) | runs |\n|---|---|---|")
         print(f"| `extract_all()` (total, backward, forward, Ghosh forward): one LU, L, rank-one updates | {_fmt(fast.times)} | {args.runs} |")
