@@ -17,6 +17,7 @@ urlpatterns = [
     path("industries/", include("lianzhao.industries.urls")),
     path("projects/", include("lianzhao.projects.urls")),
     path("enterprises/", include("lianzhao.enterprises.urls")),
+    path("dispatch/", include("lianzhao.dispatch.urls")),
     path("audit/", audit_list, name="audit_list"),
     path("admin/", admin.site.urls),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),

@@ -54,12 +54,16 @@ def _pages(world):
         "enterprise_new": (reverse("enterprise_create"), {"officer_a", "officer_b", "admin"}),
         "enterprise_edit": (reverse("enterprise_edit", args=[e.pk]), {"officer_a", "officer_b", "admin"}),
         "audit": (reverse("audit_list"), {"leader", "admin"}),
+        "weekly_report": (reverse("weekly_report"), READERS),
+        "targets": (reverse("targets"), READERS),
+        "target_edit": (reverse("target_edit", args=[2025, p.department_id]), {"admin"}),
+        "dispatch_analytics": (reverse("dispatch_analytics"), READERS),
     }
 
 
 PAGE_NAMES = ["dashboard", "industries", "industry", "projects", "project", "project_new", "project_edit",
               "project_plan", "my_projects", "project_file", "enterprises", "enterprise", "enterprise_new",
-              "enterprise_edit", "audit"]
+              "enterprise_edit", "audit", "weekly_report", "targets", "target_edit", "dispatch_analytics"]
 
 
 @pytest.mark.parametrize("who", PERSONAS)
@@ -119,6 +123,8 @@ def _write_requests(world):
                  {"officer_a", "admin"}),
         "merge": (reverse("project_merge", args=[world["duplicate"].pk]), {"keep": p.pk, "confirm": "on"},
                   {"officer_a", "admin"}),
+        "target": (reverse("target_edit", args=[2025, p.department_id]),
+                   {"signed_amount": "30", "projects_started": "2", "projects_in_production": "1"}, {"admin"}),
     }
 
 
@@ -128,7 +134,7 @@ AUDIT_ROWS = {"merge": 2}
 
 @pytest.mark.parametrize("who", PERSONAS)
 @pytest.mark.parametrize("write", ["stage", "event", "edit", "create", "enterprise", "plan", "investment_change",
-                                   "file", "merge"])
+                                   "file", "merge", "target"])
 def test_write_permission_matrix(client, world, who, write):
     url, data, allowed = _write_requests(world)[write]
     before_projects = list(InvestmentProject.all_objects.values())

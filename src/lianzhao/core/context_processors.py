@@ -17,6 +17,7 @@ def navigation(request):
         ("industries", "产业链", reverse("industry_list")),
         ("projects", "招商项目", reverse("project_list")),
         ("enterprises", "企业库", reverse("enterprise_list")),
+        ("dispatch", "统筹调度", reverse("weekly_report")),
     ]
     if permissions.role_of(user) == Role.OFFICER:
         items.insert(3, ("my_projects", "我的项目", reverse("my_projects")))

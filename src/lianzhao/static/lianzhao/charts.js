@@ -96,6 +96,24 @@
                    top: 40, bottom: 40, left: 60, right: 60 }],
       };
     },
+    rates: function (data) {
+      var d = data.rates, rows = d.rows;
+      return {
+        legend: { top: 0, data: ["签约转化率", "投产转化率"] },
+        grid: { left: 130, right: 30, top: 30, bottom: 24 },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (ps) {
+          var row = rows[ps[0].dataIndex];
+          return esc(row.name) + "（线索 " + esc(row.leads) + " 个）<br>签约转化率 " + esc(row.signed_rate) +
+            "%<br>投产转化率 " + esc(row.production_rate) + "%";
+        } },
+        xAxis: { type: "value", name: "%", max: 100 },
+        yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
+        series: [
+          { name: "签约转化率", type: "bar", data: rows.map(function (r) { return r.signed_rate; }), itemStyle: { color: "#2f6fb5" } },
+          { name: "投产转化率", type: "bar", data: rows.map(function (r) { return r.production_rate; }), itemStyle: { color: "#15803d" } },
+        ],
+      };
+    },
   };
 
   function draw(root) {

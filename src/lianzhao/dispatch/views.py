@@ -1,0 +1,128 @@
+"""Dispatch pages (统筹调度): the weekly report with its downloads, targets and ranking, analytics."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lianzhao.accounts import permissions
+from lianzhao.accounts.models import Department
+from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
+from lianzhao.dispatch import analytics, queries
+from lianzhao.dispatch.forms import AnalyticsFilterForm, DepartmentTargetForm, TargetYearForm, WeeklyReportForm
+from lianzhao.dispatch.models import DepartmentTarget
+from lianzhao.dispatch.pdf import FontNotFound, weekly_pdf
+from lianzhao.dispatch.ranking import RANKING_RULE, TARGET_DEFINITION, rank_departments
+from lianzhao.dispatch.services import can_edit_targets, save_department_target
+from lianzhao.dispatch.tables import PREVIEW_ROWS
+from lianzhao.dispatch.weekly import build_weekly_report, ranking_table, report_filename
+from lianzhao.dispatch.weeks import IsoWeek
+from lianzhao.dispatch.xlsx import weekly_workbook
+from lianzhao.projects.counting import SIGNED_TOTAL_DEFINITION
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    # RFC 6266 filename* carries the Chinese name; the ASCII fallback keeps old clients working.
+    response["Content-Disposition"] = (f"attachment; filename=\"weekly-report.{filename.rsplit('.', 1)[1]}\"; "
+                                       f"filename*=UTF-8''{quote(filename)}")
+    return response
+
+
+@require_GET
+def weekly_report(request):
+    """Choose a week, preview the report, download it as Excel (``?format=xlsx``) or PDF (``pdf``)."""
+    permissions.require(permissions.can_read(request.user))
+    today = timezone.localdate()
+    data = request.GET if "week" in request.GET else {"week": IsoWeek.last_complete(today).label}
+    form = WeeklyReportForm(data, today=today)
+    if not form.is_valid():
+        return render(request, "dispatch/weekly_report.html", {"form": form}, status=400)
+    week, unit = form.cleaned_data["week"], form.cleaned_data["unit"]
+    fmt = request.GET.get("format", "")
+    # The page previews the first rows of each list; the downloads carry every row.
+    preview = None if fmt in ("xlsx", "pdf") else PREVIEW_ROWS
+    report = build_weekly_report(queries.weekly_data(week, today=today, unit=unit, preview=preview))
+    if fmt == "xlsx":
+        return _attachment(weekly_workbook(report), XLSX_CONTENT_TYPE, report_filename(report, "xlsx"))
+    if fmt == "pdf":
+        try:
+            return _attachment(weekly_pdf(report), "application/pdf", report_filename(report, "pdf"))
+        except FontNotFound as exc:
+            messages.error(request, str(exc))
+    following = week.shifted(1)
+    return render(request, "dispatch/weekly_report.html", {
+        "form": form, "report": report,
+        "download_query": urlencode({"week": week.label, **({"unit": unit} if unit else {})}),
+        "previous_week": week.shifted(-1).label,
+        "next_week": following.label if following.start <= today else "",
+    })
+
+
+def _default_year(today) -> int:
+    """This year; until this year's targets are set, the latest earlier year that has targets."""
+    latest = (DepartmentTarget.objects.filter(year__lte=today.year).order_by("-year")
+              .values_list("year", flat=True).first())
+    return latest or today.year
+
+
+@require_GET
+def targets(request):
+    """Progress of every department against its annual targets, and the ranking with its rule."""
+    permissions.require(permissions.can_read(request.user))
+    today = timezone.localdate()
+    form = TargetYearForm(request.GET or None)
+    year = (form.cleaned_data.get("year") if form.is_valid() else None) or _default_year(today)
+    if not form.is_bound:
+        form = TargetYearForm(initial={"year": year})
+    progress = queries.department_progress(year, today)
+    ranked = rank_departments(progress)
+    return render(request, "dispatch/targets.html", {
+        "form": form, "year": year, "as_of": min(today, today.replace(year=year, month=12, day=31)),
+        "ranked": ranked, "ranking_table": ranking_table(progress, year),
+        "ranking_rule": RANKING_RULE, "target_definition": TARGET_DEFINITION,
+        "signed_definition": SIGNED_TOTAL_DEFINITION, "can_edit": can_edit_targets(request.user),
+        "years": [year - 1, year, year + 1],
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def target_edit(request, year: int, department_id: int):
+    """Set or change one department's targets for one year (admins)."""
+    permissions.require(can_edit_targets(request.user), "只有管理员可以设定部门年度目标。")
+    department = get_object_or_404(Department, pk=department_id)
+    if not 2000 <= year <= 2100:
+        return HttpResponse("年度应在 2000 至 2100 之间。", status=404)
+    instance = (DepartmentTarget.objects.filter(department=department, year=year).first()
+                or DepartmentTarget(department=department, year=year))
+    form = DepartmentTargetForm(request.POST or None, instance=instance)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            save_department_target(form, acting_user=request.user)
+            messages.success(request, f"{department} {year} 年度目标已保存。")
+            return redirect(f"{reverse('targets')}?year={year}")
+        status = 400
+    return render(request, "dispatch/target_form.html",
+                  {"form": form, "department": department, "year": year}, status=status)
+
+
+@require_GET
+def analytics_view(request):
+    """Conversion and stage durations by method, referrer, officer and industry, each with its 口径."""
+    permissions.require(permissions.can_read(request.user))
+    form = AnalyticsFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    year, department = filters.get("year"), filters.get("department")
+    chart_dimension = filters.get("chart") or "method"
+    projects = queries.analytics_projects(year=year, department=department)
+    tables = [analytics.conversion_table(dimension, projects) for dimension in analytics.DIMENSIONS]
+    return render(request, "dispatch/analytics.html", {
+        "form": form, "tables": tables, "charts": {"rates": analytics.rate_chart(chart_dimension, projects)},
+        "chart_definition": analytics.RATE_CHART_DEFINITION,
+    }, status=200 if form.is_valid() or not form.is_bound else 400)
