@@ -21,6 +21,7 @@ from lianzhao.audit.services import record_change, snapshot
 from lianzhao.core.models import Region
 from lianzhao.dashboard.models import Indicator
 from lianzhao.demo import pack_data as pack
+from lianzhao.dispatch.models import DepartmentTarget
 from lianzhao.enterprises.models import Enterprise
 from lianzhao.industries.models import ChainNode, Industry, IndustryLink
 from lianzhao.projects.choices import PIPELINE, PLANNED_DATE_FIELD, STAGE_DATE_FIELD, EventKind, ProjectStage
@@ -207,6 +208,34 @@ def _timeline(project: InvestmentProject, dates: dict, spec: dict) -> None:
                                         text=spec.get("notes") or ProjectStage(side).label)
 
 
+#: 2025 targets of the demo departments (示例: invented for the demo, not targets Jimo set). 综合科
+#: coordinates and has none, so the ranking also shows a department without targets.
+DEMO_TARGETS_YEAR = 2025
+DEMO_TARGETS = {  # department code: (signed amount 亿元, projects started, projects in production)
+    "invest-1": ("30.00", 2, 1),
+    "invest-2": ("150.00", 3, 1),
+    "invest-3": ("10.00", 2, 1),
+    "invest-4": ("40.00", 2, 1),
+}
+DEMO_TARGET_NOTE = "示例：演示用年度目标，非即墨区实际下达的目标"
+
+
+def _targets(report: LoadReport, departments: dict[str, Department]) -> None:
+    """Create the demo departments' 2025 targets when missing; targets an admin changed stay."""
+    for code, (amount, started, production) in DEMO_TARGETS.items():
+        department = departments[code]
+        if DepartmentTarget.objects.filter(department=department, year=DEMO_TARGETS_YEAR).exists():
+            continue
+        target = DepartmentTarget(department=department, year=DEMO_TARGETS_YEAR, signed_amount=Decimal(amount),
+                                  projects_started=started, projects_in_production=production,
+                                  note=DEMO_TARGET_NOTE)
+        target.full_clean()
+        target.save()
+        record_change(actor=None, action=AuditAction.CREATE, obj=target, before=None, after=snapshot(target),
+                      reason=REASON)
+        report.count("部门年度目标", True)
+
+
 @transaction.atomic
 def load_demo() -> LoadReport:
     """Load or refresh the whole demo pack in one transaction (all or nothing)."""
@@ -218,6 +247,7 @@ def load_demo() -> LoadReport:
                                              {"name": spec["name"], "focus": spec.get("focus", "")},
                                              report, "部门")
     users = _users(report, departments)
+    _targets(report, departments)
     industries = {}
     for spec in pack.INDUSTRIES:
         industries[spec["key"]], _ = _sync(Industry, {"slug": spec["key"].replace("_", "-")}, {

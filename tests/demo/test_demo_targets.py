@@ -1,0 +1,37 @@
+"""The demo's 2025 department targets: present, labelled 示例, loaded once, and ranked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from lianzhao.dispatch.models import DepartmentTarget
+from lianzhao.dispatch.queries import department_progress
+from lianzhao.dispatch.ranking import rank_departments
+from tests.conftest import needs_data
+
+pytestmark = [needs_data, pytest.mark.django_db]
+
+
+def test_the_demo_departments_get_sample_2025_targets_once():
+    call_command("demo", "load", stdout=StringIO())
+    targets = DepartmentTarget.objects.filter(year=2025)
+    assert sorted(t.department.code for t in targets) == ["invest-1", "invest-2", "invest-3", "invest-4"]
+    assert all(t.note.startswith("示例") for t in targets)
+    changed = targets.get(department__code="invest-1")
+    changed.signed_amount = 33
+    changed.save()
+    call_command("demo", "load", stdout=StringIO())
+    assert DepartmentTarget.objects.count() == 4
+    changed.refresh_from_db()
+    assert changed.signed_amount == 33  # an admin's change survives a reload
+
+
+def test_the_demo_ranking_ranks_the_four_departments_with_targets():
+    call_command("demo", "load", stdout=StringIO())
+    ranked = rank_departments(department_progress(2025, dt.date(2025, 12, 31)))
+    assert [r.rank is not None for r in ranked] == [True, True, True, True, False]
+    assert ranked[-1].progress.department == "综合科"
