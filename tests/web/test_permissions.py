@@ -12,6 +12,7 @@ from django.urls import reverse
 from lianzhao.audit.models import AuditRecord
 from lianzhao.projects.models import InvestmentProject, ProjectFile
 from tests.web.evidence_kit import PDF_BYTES, stage_post, upload
+from tests.web.import_kit import import_file
 
 PERSONAS = ["anonymous", "norole", "leader", "analyst", "officer_a", "officer_b", "admin"]
 READERS = {"leader", "analyst", "officer_a", "officer_b", "admin"}
@@ -58,12 +59,16 @@ def _pages(world):
         "targets": (reverse("targets"), READERS),
         "target_edit": (reverse("target_edit", args=[2025, p.department_id]), {"admin"}),
         "dispatch_analytics": (reverse("dispatch_analytics"), READERS),
+        "project_import": (reverse("project_import"), {"officer_a", "officer_b", "admin"}),
+        "project_import_template": (reverse("project_import_template"), READERS),
+        "project_export": (reverse("project_export"), READERS),
     }
 
 
 PAGE_NAMES = ["dashboard", "industries", "industry", "projects", "project", "project_new", "project_edit",
               "project_plan", "my_projects", "project_file", "enterprises", "enterprise", "enterprise_new",
-              "enterprise_edit", "audit", "weekly_report", "targets", "target_edit", "dispatch_analytics"]
+              "enterprise_edit", "audit", "weekly_report", "targets", "target_edit", "dispatch_analytics",
+              "project_import", "project_import_template", "project_export"]
 
 
 @pytest.mark.parametrize("who", PERSONAS)
@@ -125,6 +130,7 @@ def _write_requests(world):
                   {"officer_a", "admin"}),
         "target": (reverse("target_edit", args=[2025, p.department_id]),
                    {"signed_amount": "30", "projects_started": "2", "projects_in_production": "1"}, {"admin"}),
+        "import": (reverse("project_import"), {"file": import_file(p.department.name)}, {"officer_a", "admin"}),
     }
 
 
@@ -134,7 +140,7 @@ AUDIT_ROWS = {"merge": 2}
 
 @pytest.mark.parametrize("who", PERSONAS)
 @pytest.mark.parametrize("write", ["stage", "event", "edit", "create", "enterprise", "plan", "investment_change",
-                                   "file", "merge", "target"])
+                                   "file", "merge", "target", "import"])
 def test_write_permission_matrix(client, world, who, write):
     url, data, allowed = _write_requests(world)[write]
     before_projects = list(InvestmentProject.all_objects.values())
@@ -147,7 +153,7 @@ def test_write_permission_matrix(client, world, who, write):
     else:
         if who == "anonymous":
             assert response["Location"].startswith("/accounts/login/")
-        elif write == "create" and who == "officer_b":
+        elif write in ("create", "import") and who == "officer_b":
             assert response.status_code == 400  # see test_officer_b_creating_in_department_a_is_refused
         else:
             assert response.status_code == 403

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from lianzhao.projects import views
+from lianzhao.projects import views, views_io
 
 urlpatterns = [
     path("", views.project_list, name="project_list"),
     path("new/", views.project_create, name="project_create"),
     path("mine/", views.my_projects, name="my_projects"),
+    path("export/", views_io.project_export, name="project_export"),
+    path("import/", views_io.project_import, name="project_import"),
+    path("import/template/", views_io.project_import_template, name="project_import_template"),
     path("<int:pk>/", views.project_detail, name="project_detail"),
     path("<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("<int:pk>/plan/", views.project_plan, name="project_plan"),

@@ -1,0 +1,160 @@
+"""Projects to Excel: the import template and the export of a (filtered) project list.
+
+Both use the same columns (:data:`COLUMNS`), so an exported file can be edited and imported again —
+the ``ID`` column tells the import which project each row updates. Each workbook has a 填表说明 sheet
+explaining every column and its allowed values, read from the database at the time of download.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from openpyxl import Workbook
+
+from lianzhao.accounts.choices import Role
+from lianzhao.accounts.models import Department, User
+from lianzhao.core import xlsx
+from lianzhao.industries.models import Industry
+from lianzhao.projects.choices import PIPELINE, STAGE_DATE_FIELD, AttractionMethod, ProjectStage
+
+DATA_SHEET = "项目"
+NOTES_SHEET = "填表说明"
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    """One column of the project workbook: key (a form field or a date field), header, whether a
+    new project needs it, cell kind and width, and the explanation printed in 填表说明."""
+
+    key: str
+    label: str
+    required: bool = False
+    kind: str = "text"
+    width: float = 14
+    help: str = ""
+
+    @property
+    def column(self) -> xlsx.Column:
+        return xlsx.Column(self.label, self.kind, self.width)
+
+
+_STAGE_LABELS = "、".join(s.label for s in PIPELINE)
+
+COLUMNS: list[ImportColumn] = [
+    ImportColumn("id", "ID", kind="int", width=8,
+                 help="系统编号。导出的文件带有此列，重新导入时按编号更新原项目；新项目留空。"
+                      "没有编号时，按“投资方 + 项目名称”识别同一项目，找到即更新，不会重复登记。"),
+    ImportColumn("name", "项目名称", True, width=30, help="必填，最长 128 字。"),
+    ImportColumn("investor", "投资方", width=26,
+                 help="企业库中的企业全称（须先在企业库登记）；可留空。"),
+    ImportColumn("industry", "所属产业", True, width=14, help="必填，填产业名称。"),
+    ImportColumn("chain_node", "产业链环节", width=16, help="可留空；须是所填产业的环节名称。"),
+    ImportColumn("amount", "计划投资额（亿元）", kind="amount", width=12,
+                 help="数字，单位亿元，最多两位小数，如 12.5；可留空。"),
+    ImportColumn("method", "招商方式", True, width=12, help="必填。"),
+    ImportColumn("referrer", "引荐人/机构", width=20, help="以商招商等的引荐人或机构；可留空。"),
+    ImportColumn("source", "线索来源", width=20, help="可留空。"),
+    ImportColumn("department", "责任部门", True, width=14,
+                 help="必填，填部门名称。招商专员只能导入本部门的项目。"),
+    ImportColumn("officer", "责任人", width=12, help="招商专员的用户名（登录名）；可留空。"),
+    ImportColumn("notes", "备注", width=30, help="可留空。"),
+    ImportColumn("stage", "阶段", width=10,
+                 help=f"新项目可直接登记为 {_STAGE_LABELS} 之一（留空为线索），须同时填写该阶段的日期，"
+                      "签约及以后的阶段还须填写签约投资额；不能直接登记为暂缓或终止。已有项目的阶段只能按流程"
+                      "前进一步（或暂缓、终止），与在项目页办理相同，须满足该阶段的佐证要求。"),
+    *[ImportColumn(STAGE_DATE_FIELD[s], f"{s.label}日期", kind="date", width=12,
+                   help=(f"日期，如 2025-03-28。" + ("新项目留空时为导入当天。" if s == ProjectStage.LEAD else
+                         "")) + "已登记的阶段日期不能通过导入修改；不能晚于今天；各阶段日期须按先后顺序。")
+      for s in PIPELINE[:4]],
+    ImportColumn("signed_amount", "签约投资额（亿元）", kind="amount", width=12,
+                 help="签约时的投资额，单位亿元。新项目登记为签约及以后阶段时必填；已有项目只在本次变更为签约时填写。"
+                      "增资、技改升级请在项目页登记投资变更（不重复统计）。"),
+    *[ImportColumn(STAGE_DATE_FIELD[s], f"{s.label}日期", kind="date", width=12,
+                   help="日期，如 2025-03-28。规则同上。") for s in PIPELINE[4:]],
+    ImportColumn("stage_note", "阶段变更说明", width=24,
+                 help="已有项目本次变更阶段时的说明；变更为暂缓或终止时必填（原因）。"),
+    ImportColumn("confirm_duplicate", "确认不是重复项目", width=12,
+                 help="新项目与已有项目名称相似时，系统会报“疑似重复”；核对后确认不是同一项目，填“是”再导入。"),
+]
+
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+
+
+def _allowed_values() -> list[tuple[str, str]]:
+    officers = User.objects.filter(role=Role.OFFICER, is_active=True).order_by("username")
+    return [
+        ("所属产业", "、".join(Industry.objects.values_list("name", flat=True))),
+        ("招商方式", "、".join(AttractionMethod.labels)),
+        ("责任部门", "、".join(Department.objects.order_by("code").values_list("name", flat=True))),
+        ("阶段", "、".join(ProjectStage.labels)),
+        ("责任人（用户名）", "、".join(f"{u.username}（{u}）" for u in officers)),
+    ]
+
+
+def _notes_sheet(wb) -> None:
+    ws = wb.create_sheet(NOTES_SHEET)
+    columns = [xlsx.Column("列名", "text", 20), xlsx.Column("是否必填", "text", 10),
+               xlsx.Column("说明", "text", 90)]
+    xlsx.set_widths(ws, columns)
+    row = xlsx.write_banner(ws, 1, "招商项目导入模板 · 填表说明", 3, size=14, bold=True)
+    row = xlsx.write_banner(ws, row, (
+        "在“项目”工作表中每行填写一个项目，第 1 行为列名，请勿修改列名（列的顺序可以调整，不需要的可选列可以删除）。"
+        "导入时逐行校验：只要有一处错误，整个文件都不导入，并列出“第 N 行 第 M 列（列名）: 原因”；改正后重新导入即可。"
+        "重新导入同一项目会更新原项目而不是重复登记，每个新建或修改的项目都记入审计日志。"), 3,
+        height=48)
+    row = xlsx.write_header(ws, row + 1, columns)
+    for column in COLUMNS:
+        required = "必填" if column.required else "可选"
+        row = xlsx.write_row(ws, row, columns, [column.label, required, column.help])
+    row = xlsx.write_banner(ws, row + 1, "可填写的值（导出时的数据库内容）", 3, size=12, bold=True)
+    row = xlsx.write_header(ws, row, [xlsx.Column("列名"), xlsx.Column("允许的值"), xlsx.Column("")])
+    for label, values in _allowed_values():
+        row = xlsx.write_row(ws, row, columns, [label, values, ""])
+
+
+def _data_sheet(wb):
+    ws = wb.active
+    ws.title = DATA_SHEET
+    columns = [c.column for c in COLUMNS]
+    xlsx.set_widths(ws, columns)
+    xlsx.write_header(ws, 1, columns)
+    ws.freeze_panes = "C2"
+    xlsx.setup_print(ws, header_row=1)
+    return ws, columns
+
+
+def template_workbook() -> bytes:
+    """An empty import template: the header row and the 填表说明 sheet."""
+    wb = Workbook()
+    _data_sheet(wb)
+    _notes_sheet(wb)
+    return xlsx.workbook_bytes(wb)
+
+
+def project_row(project) -> list:
+    """One project as workbook values in :data:`COLUMNS` order (officer by user name)."""
+    values = {
+        "id": project.pk, "name": project.name, "investor": project.investor.name if project.investor else "",
+        "industry": project.industry.name, "chain_node": project.chain_node.name if project.chain_node else "",
+        "amount": project.amount, "method": project.get_method_display(), "referrer": project.referrer,
+        "source": project.source, "department": project.department.name,
+        "officer": project.officer.username if project.officer else "", "notes": project.notes,
+        "stage": project.get_stage_display(), "signed_amount": project.signed_amount,
+        "stage_note": "", "confirm_duplicate": "",
+    }
+    for field in STAGE_DATE_FIELD.values():
+        values[field] = getattr(project, field)
+    return [values[c.key] for c in COLUMNS]
+
+
+def export_workbook(queryset) -> bytes:
+    """The projects of ``queryset`` (already filtered; ``with_related`` avoids a query per row)."""
+    wb = Workbook()
+    ws, columns = _data_sheet(wb)
+    row = 2
+    for project in queryset.iterator(chunk_size=2000):
+        row = xlsx.write_row(ws, row, columns, project_row(project))
+    _notes_sheet(wb)
+    wb.properties.title = f"招商项目导出 {timezone.localdate():%Y-%m-%d}"
+    return xlsx.workbook_bytes(wb)
