@@ -22,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
         from lianzhao.econ.cli import main as io_main
 
         return int(io_main(argv[1:]) or 0)
+    if argv[:1] == ["serve"]:
+        # Requests run small (42/153-sector) solves concurrently in threads; multi-threaded BLAS
+        # only makes them wait on each other. Must be set before NumPy is first imported.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianzhao.settings")
     from django.core.management import execute_from_command_line
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "lianzhao.enterprises",
     "lianzhao.projects",
     "lianzhao.dashboard",
+    "lianzhao.analysis",
     "lianzhao.dispatch",
     "lianzhao.demo",
 ]

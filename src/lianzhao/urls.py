@@ -18,6 +18,7 @@ urlpatterns = [
     path("projects/", include("lianzhao.projects.urls")),
     path("enterprises/", include("lianzhao.enterprises.urls")),
     path("dispatch/", include("lianzhao.dispatch.urls")),
+    path("analysis/", include("lianzhao.analysis.urls")),
     path("audit/", audit_list, name="audit_list"),
     path("admin/", admin.site.urls),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),

@@ -60,3 +60,8 @@ def require(allowed: bool, message: str = "您没有权限执行此操作。") -
     """Raise PermissionDenied (HTTP 403) unless ``allowed``."""
     if not allowed:
         raise PermissionDenied(message)
+
+
+def can_manage_analysis(user) -> bool:
+    """Analysts and admins import the regional base and change the analysis settings."""
+    return role_of(user) in (Role.ADMIN, Role.ANALYST)

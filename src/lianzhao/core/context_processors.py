@@ -15,6 +15,7 @@ def navigation(request):
     items = [
         ("dashboard", "驾驶舱", reverse("dashboard")),
         ("industries", "产业链", reverse("industry_list")),
+        ("analysis", "补链分析", reverse("analysis_overview")),
         ("projects", "招商项目", reverse("project_list")),
         ("enterprises", "企业库", reverse("enterprise_list")),
         ("dispatch", "统筹调度", reverse("weekly_report")),

@@ -21,6 +21,7 @@ from lianzhao.audit.services import record_change, snapshot
 from lianzhao.core.models import Region
 from lianzhao.dashboard.models import Indicator
 from lianzhao.demo import pack_data as pack
+from lianzhao.demo.region_loader import load_region_base
 from lianzhao.dispatch.models import DepartmentTarget
 from lianzhao.enterprises.models import Enterprise
 from lianzhao.industries.models import ChainNode, Industry, IndustryLink
@@ -240,7 +241,7 @@ def _targets(report: LoadReport, departments: dict[str, Department]) -> None:
 def load_demo() -> LoadReport:
     """Load or refresh the whole demo pack in one transaction (all or nothing)."""
     report = LoadReport()
-    _regions(report)
+    region = _regions(report)
     departments = {}
     for spec in pack.DEPARTMENTS:
         departments[spec["code"]], _ = _sync(Department, {"code": spec["code"]},
@@ -267,4 +268,5 @@ def load_demo() -> LoadReport:
             "qualifier": spec.get("qualifier", ""), "year": spec["year"], "source": spec["source"],
             "note": spec.get("note", ""), "is_sample": spec.get("is_sample", False), "order": order,
         }, report, "区域指标")
+    load_region_base(region, report)
     return report

@@ -173,3 +173,33 @@ __all__ = [
     "sector_for",
     "sectors_for_codes",
 ]
+
+
+@lru_cache(maxsize=8)
+def _sector_names(level: int, year: int) -> dict[str, str]:
+    if level == 153 and (153, year) in SUPPORTED:
+        rows = _read(IO42_FILE)
+        return {r["io153_code"]: r["io153_name"] for r in rows}
+    if level == 42 and (42, year) in SUPPORTED:
+        rows = _read(IO42_FILE)
+        return {r["io42_code"]: r["io42_name"] for r in rows}
+    if level == 149 and (149, year) in SUPPORTED:
+        rows = _read(IO149_FILE)
+        return {r["io149_code"]: r["io149_name"] for r in rows}
+    raise ConcordanceError(f"no sector list for the {year} table at {level} sectors")
+
+
+def sector_names(level: int = 153, year: int = 2020) -> dict[str, str]:
+    """``{sector code: Chinese name}`` of the NBS ``year`` table at ``level`` sectors (a copy)."""
+    return dict(_sector_names(level, year))
+
+
+def to_42(io153_code: str, year: int = 2020) -> str:
+    """The 42-sector code that a 153-sector code belongs to (ConcordanceError if unknown)."""
+    if (153, year) not in SUPPORTED:
+        raise ConcordanceError(f"no 153-sector classification for {year}")
+    mapping = {r["io153_code"]: r["io42_code"] for r in _read(IO42_FILE)}
+    try:
+        return mapping[io153_code]
+    except KeyError:
+        raise ConcordanceError(f"153-sector code {io153_code!r} does not exist") from None

@@ -70,6 +70,49 @@
         }],
       };
     },
+    gaps: function (data) {
+      var nodes = data.nodes.map(function (n) {
+        return {
+          id: n.id, name: n.name, x: n.x, y: n.y, symbolSize: n.size,
+          itemStyle: { color: n.colour, borderColor: "#343a40", borderWidth: n.local ? 2 : 0 },
+          label: { show: true, position: "right", color: "#1f2937" }, raw: n,
+        };
+      });
+      return {
+        title: data.columns.map(function (c, i) {
+          return { text: c, left: (8 + i * 33) + "%", top: 0, textStyle: { fontSize: 13, color: "#555" } };
+        }),
+        tooltip: { formatter: function (p) {
+          if (p.dataType !== "node") { return ""; }
+          var n = p.data.raw;
+          return "<b>" + esc(n.name) + "</b>（" + esc(n.label) + "）<br>本地需求 " + esc(n.demand) + " 亿元，外溢 " +
+            esc(n.leakage) + " 亿元<br>" + esc(n.reason);
+        } },
+        series: [{ type: "graph", layout: "none", roam: true, top: 40, left: 30, right: 160, bottom: 20,
+                   edgeSymbol: ["none", "arrow"], edgeSymbolSize: 6,
+                   lineStyle: { color: "#9aa3ad", curveness: 0.15 }, data: nodes, links: data.links }],
+      };
+    },
+    synergy: function (data) {
+      var max = Math.max.apply(null, [1].concat(data.links.map(function (l) { return l.value; })));
+      var links = data.links.map(function (l) {
+        return { source: l.source, target: l.target, raw: l,
+                 lineStyle: { width: 1 + 9 * l.value / max, color: l.named ? "#e07b39" : "#9aa3ad", curveness: 0.2,
+                              opacity: l.named ? 0.95 : 0.55 } };
+      });
+      return {
+        tooltip: { formatter: function (p) {
+          if (p.dataType === "edge") {
+            var l = p.data.raw;
+            return esc(l.source) + " → " + esc(l.target) + "：" + esc(l.value) + " 亿元" + (l.named ? "（报道所列）" : "");
+          }
+          return esc(p.name);
+        } },
+        series: [{ type: "graph", layout: "circular", roam: true, edgeSymbol: ["none", "arrow"], edgeSymbolSize: 8,
+                   symbolSize: 60, itemStyle: { color: "#2f6fb5" }, label: { show: true, color: "#fff", fontSize: 11, width: 54, overflow: "break" },
+                   data: data.nodes, links: links, top: 40, bottom: 40, left: 60, right: 60 }],
+      };
+    },
     honeycomb: function (data) {
       var nodes = data.nodes.map(function (n) {
         return {

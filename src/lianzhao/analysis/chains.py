@@ -1,0 +1,112 @@
+"""Chain gaps of one industry: the database's chain map and local presence, handed to
+:func:`lianzhao.econ.gaps.find_gaps` with the region's regionalized table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db.models import Count, Q
+
+from lianzhao.analysis.engine import RegionalContext
+from lianzhao.econ.gaps import ChainNodeInput, GapThresholds, chain_node_inputs, find_gaps
+from lianzhao.industries.models import ChainNode
+
+#: Colours of the classes on the chain map (also used in the legend).
+CLASS_COLOURS = {"fill": "#d9480f", "strengthen": "#f59f00", "extend": "#7048e8", "advantage": "#2b8a3e",
+                 "watch": "#adb5bd"}
+YI = 1e4  # 万元 per 亿元
+
+
+@dataclass(frozen=True)
+class IndustryGaps:
+    """One industry's gap table with the context it was computed in."""
+
+    industry: object
+    table: pd.DataFrame  # one row per node key, columns from find_gaps
+    nodes: list  # ChainNode rows, in map order
+    thresholds: GapThresholds
+    context: RegionalContext
+
+
+def thresholds_of(context: RegionalContext) -> GapThresholds:
+    return GapThresholds.from_dict(context.thresholds) if context.thresholds else GapThresholds()
+
+
+def node_inputs(industry, context: RegionalContext) -> tuple[list, list[ChainNodeInput]]:
+    """The industry's chain nodes (map order) and their inputs to :func:`find_gaps`: sector weights
+    from the concordance, local enterprises and local chain leaders, and neighbours (parent,
+    children, and the roots of adjacent positions)."""
+    nodes = list(
+        ChainNode.objects.filter(industry=industry)
+        .annotate(local_count=Count("enterprises", filter=Q(enterprises__is_local=True), distinct=True),
+                  leader_count=Count("enterprises", filter=Q(enterprises__is_local=True,
+                                                             enterprises__is_chain_leader=True), distinct=True))
+        .select_related("parent").order_by("order", "id")
+    )
+    plain = [{"key": n.key, "name": n.name, "position": n.position, "gbt_codes": list(n.gbt_codes),
+              "parent": n.parent.key if n.parent_id else None} for n in nodes]
+    counts = {n.key: (n.local_count, n.leader_count) for n in nodes}
+    inputs = chain_node_inputs(plain, counts, level=context.table_sectors, year=context.table_year)
+    return nodes, inputs
+
+
+def industry_gaps(industry, context: RegionalContext) -> IndustryGaps:
+    nodes, inputs = node_inputs(industry, context)
+    thresholds = thresholds_of(context)
+    table = (find_gaps(context.regional, inputs, thresholds, national=context.national)
+             if inputs else pd.DataFrame())
+    return IndustryGaps(industry=industry, table=table, nodes=nodes, thresholds=thresholds, context=context)
+
+
+def rows_for_display(gaps: IndustryGaps, sort: str = "") -> list[dict]:
+    """Plain rows (亿元) for the HTML table, the Excel workbook and the CLI."""
+    rows = []
+    for node in gaps.nodes:
+        r = gaps.table.loc[node.key]
+        rows.append({
+            "key": node.key, "industry": gaps.industry.name, "node": node.name,
+            "position": node.get_position_display(), "sectors": r["sectors"],
+            "klass": r["klass"], "klass_label": r["klass_label"],
+            "demand": float(r["demand"]) / YI, "local_supply": float(r["local_supply"]) / YI,
+            "leakage": float(r["leakage"]) / YI,
+            "local_share": None if pd.isna(r["local_share"]) else float(r["local_share"]),
+            "leakage_share": None if pd.isna(r["leakage_share"]) else float(r["leakage_share"]),
+            "local_enterprises": int(r["local_enterprises"]), "chain_leaders": int(r["chain_leaders"]),
+            "reason": r["reason"],
+        })
+    keys = {"leakage": lambda x: -x["leakage"], "demand": lambda x: -x["demand"],
+            "local_share": lambda x: (x["local_share"] is None, x["local_share"] or 0),
+            "klass": lambda x: list(CLASS_COLOURS).index(x["klass"]) if x["klass"] in CLASS_COLOURS else 99,
+            "local_enterprises": lambda x: x["local_enterprises"]}
+    if sort in keys:
+        rows.sort(key=keys[sort])
+    return rows
+
+
+def chart_data(gaps: IndustryGaps, rows: list[dict]) -> dict:
+    """The chain map coloured by class and sized by leakage (for charts.js)."""
+    from lianzhao.industries.charts import POSITION_COLUMN
+
+    by_key = {r["key"]: r for r in rows}
+    max_leak = max([r["leakage"] for r in rows] or [0]) or 1.0
+    column_rows = {0: 0, 1: 0, 2: 0}
+    out_nodes, links = [], []
+    for node in gaps.nodes:
+        r = by_key[node.key]
+        column = POSITION_COLUMN[node.position]
+        out_nodes.append({
+            "id": str(node.pk), "name": node.name, "position": r["position"],
+            "x": column * 320, "y": column_rows[column] * 70,
+            "klass": r["klass"], "label": r["klass_label"], "colour": CLASS_COLOURS.get(r["klass"], "#868e96"),
+            "size": 14 + 36 * (max(r["leakage"], 0) / max_leak) ** 0.5,
+            "demand": round(r["demand"], 2), "leakage": round(r["leakage"], 2),
+            "local_share": None if r["local_share"] is None else round(r["local_share"], 3),
+            "local": r["local_enterprises"], "reason": r["reason"],
+        })
+        column_rows[column] += 1
+        if node.parent_id:
+            links.append({"source": str(node.parent_id), "target": str(node.pk)})
+    legend = [{"klass": k, "colour": c} for k, c in CLASS_COLOURS.items()]
+    return {"nodes": out_nodes, "links": links, "legend": legend,
+            "columns": ["上游", "中游", "下游"]}

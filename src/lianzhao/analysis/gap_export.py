@@ -1,0 +1,58 @@
+"""The gap table of one industry as an Excel workbook: the table, the method, the data sources."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+
+from lianzhao.analysis.chains import IndustryGaps
+from lianzhao.core.xlsx import Column, set_widths, setup_print, workbook_bytes, write_banner, write_header, write_row
+
+COLUMNS = [
+    Column("链位", width=8), Column("环节", width=18), Column("投入产出部门", width=24),
+    Column("分类", width=8), Column("本地中间需求（亿元）", "amount", 14),
+    Column("本地供给（亿元）", "amount", 12), Column("外溢（亿元）", "amount", 12),
+    Column("本地供给比例", "percent", 10), Column("本地企业数", "int", 9), Column("链主", "int", 6),
+    Column("判断依据", width=60),
+]
+
+METHOD = [
+    "本地中间需求：区内各部门按全国（国内产品）直接消耗系数对该环节所属部门产品的中间需求，d_i = Σ_j a^N_ij x^r_j。",
+    "本地供给：按区域化系数 a^r_ij = a^N_ij · min(1, Q_ij) 由区内满足的部分；外溢 = 需求 − 本地供给，即从区外购入。",
+    "区位商 Q 按所选方法（默认 FLQ）由区域与全国分部门产出计算；环节与部门的对应见“GB/T 4754-2017→投入产出部门对照表”（链招自编，非官方）。",
+    "分类规则与阈值见“分类规则”一节；各项均为毛量估计，用于排序和讨论，不代替企业调研。",
+]
+
+
+def gaps_workbook(gaps: IndustryGaps, rows: list[dict]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "补链分析"
+    ncols = len(COLUMNS)
+    ctx = gaps.context
+    r = write_banner(ws, 1, f"{ctx.region_name} {gaps.industry.name}产业链 补链/强链/延链分析", ncols, size=14,
+                     bold=True, align="center", height=26)
+    sample = "（基础数据含示例假设，仅供演示）" if ctx.base.sample_rows else ""
+    r = write_banner(ws, r, f"区域基础数据：{ctx.base.name}{sample}", ncols)
+    header_row = r
+    r = write_header(ws, r, COLUMNS)
+    for row in rows:
+        r = write_row(ws, r, COLUMNS, [row["position"], row["node"], row["sectors"], row["klass_label"],
+                                       row["demand"], row["local_supply"], row["leakage"], row["local_share"],
+                                       row["local_enterprises"], row["chain_leaders"], row["reason"]])
+    set_widths(ws, COLUMNS)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+    setup_print(ws, header_row=header_row)
+
+    info = wb.create_sheet("方法与来源")
+    info.column_dimensions["A"].width = 22
+    info.column_dimensions["B"].width = 100
+    info.append(["项目", "内容"])
+    for label, value in ctx.assumptions():
+        info.append([label, value])
+    for i, text in enumerate(METHOD, start=1):
+        info.append([f"方法 {i}", text])
+    for key, value in gaps.thresholds.as_dict().items():
+        info.append([f"阈值 {key}", str(value)])
+    info.append(["分类规则", "补链：有本地需求而无本地企业；强链：有本地企业但外溢比例高；延链：无本地企业、"
+                          "与本地强环节投入产出联系紧密；优势：本地企业已覆盖且本地供给充分。"])
+    return workbook_bytes(wb)

@@ -1,0 +1,76 @@
+"""A project's impact card: the project's data and the bureau's assumptions, handed to
+:func:`lianzhao.econ.impact_card.impact_card` with the region's regionalized table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lianzhao.analysis.engine import RegionalContext
+from lianzhao.analysis.models import ProjectImpactInput
+from lianzhao.econ.construction import project_sector_for_codes
+from lianzhao.econ.impact_card import KINDS, PARTS, ImpactAssumptions, ImpactCard, impact_card
+
+YI = 1e4  # 万元 per 亿元
+
+
+@dataclass(frozen=True)
+class ProjectImpact:
+    card: ImpactCard
+    assumptions: ImpactAssumptions
+    inputs: ProjectImpactInput | None
+    investment_basis: str
+    sector_basis: str
+    context: RegionalContext
+
+
+def impact_input_of(project) -> ProjectImpactInput | None:
+    return ProjectImpactInput.objects.filter(project=project).first()
+
+
+def project_impact(project, context: RegionalContext) -> ProjectImpact:
+    inputs = impact_input_of(project)
+    if project.amount is not None:
+        investment, investment_basis = float(project.amount) * YI, "计划投资额"
+    elif project.signed_amount is not None:
+        investment, investment_basis = float(project.signed_amount) * YI, "签约投资额"
+    else:
+        investment, investment_basis = None, "未填"
+    sector, sector_basis = None, "未关联产业链环节"
+    if inputs and inputs.sector_override:
+        sector, sector_basis = inputs.sector_override, "测算假设中指定"
+    elif project.chain_node_id and project.chain_node.gbt_codes:
+        sector = project_sector_for_codes(project.chain_node.gbt_codes, level=context.table_sectors,
+                                          year=context.table_year)
+        sector_basis = f"产业链环节“{project.chain_node.name}”的行业代码 {'、'.join(project.chain_node.gbt_codes)}"
+    a = ImpactAssumptions.for_tables(
+        context.national, context.regional,
+        investment=investment,
+        construction_shares=(inputs.construction_shares or None) if inputs else None,
+        annual_output=float(inputs.annual_output) * YI if inputs and inputs.annual_output is not None else None,
+        project_sector=sector,
+    )
+    card = impact_card(context.national, context.regional, a)
+    return ProjectImpact(card=card, assumptions=a, inputs=inputs, investment_basis=investment_basis,
+                         sector_basis=sector_basis, context=context)
+
+
+def phase_rows(impact: ProjectImpact) -> list[dict]:
+    """Display rows per phase: output and value added in 亿元, jobs in persons."""
+    out = []
+    for key, phase in impact.card.phases.items():
+        if phase is None:
+            continue
+        rows = []
+        for kind, label in KINDS.items():
+            if kind not in phase.rows.index:
+                continue
+            scale = 1.0 if kind == "jobs" else 1 / YI
+            values = {part: phase.rows.loc[kind, part] for part in PARTS}
+            rows.append({"kind": kind, "label": label, "unit": "人" if kind == "jobs" else "亿元",
+                         **{part: (None if v != v else float(v) * scale) for part, v in values.items()}})
+        out.append({"key": key, "label": phase.label, "rows": rows,
+                    "shock": [{"sector": s, "name": r.get("name", ""), "spending": float(r.get("spending", 0)) / YI,
+                               "share": r.get("local_purchase_share"), "shock": float(r.get("shock", 0)) / YI,
+                               "source": r.get("source", "")}
+                              for s, r in phase.detail.iterrows()]})
+    return out

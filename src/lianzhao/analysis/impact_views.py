@@ -1,0 +1,115 @@
+"""The project impact card: page (and htmx fragment on the project page), PDF, assumptions form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from lianzhao.accounts import permissions
+from lianzhao.analysis import engine, services
+from lianzhao.analysis.forms import ProjectImpactInputForm
+from lianzhao.analysis.impact import impact_input_of, phase_rows, project_impact
+from lianzhao.analysis.region import current_region
+from lianzhao.core.forms import apply_validation_error
+from lianzhao.core.htmx import is_htmx
+from lianzhao.projects.models import InvestmentProject
+
+YI = 1e4
+
+
+def _can_edit(user, project) -> bool:
+    return permissions.can_edit_project(user, project) or permissions.can_manage_analysis(user)
+
+
+def _sensitivity_rows(card) -> list[dict]:
+    rows = []
+    for entry in card.sensitivity:
+        row = {"delta": entry["delta"], "lambda_star": entry["lambda_star"]}
+        for phase in ("construction", "operation"):
+            values = entry.get(phase)
+            row[phase] = None if values is None else {
+                "output": values.get("output", 0) / YI, "value_added": values.get("value_added", 0) / YI,
+                "jobs": values.get("jobs")}
+        rows.append(row)
+    return rows
+
+
+MULTIPLIER_LABELS = {"output_I": "产出 I 型", "output_II": "产出 II 型", "value_added_I": "增加值 I 型",
+                     "value_added_II": "增加值 II 型", "jobs_I": "就业 I 型（人/万元）", "jobs_II": "就业 II 型（人/万元）",
+                     "local_purchase_share": "本地采购比例"}
+
+
+def _multiplier_rows(frame) -> dict:
+    columns = [c for c in MULTIPLIER_LABELS if c in frame.columns]
+    return {"headers": [MULTIPLIER_LABELS[c] for c in columns],
+            "rows": [{"sector": code, "name": row.get("name", ""), "role": row.get("role", ""),
+                      "values": [None if row[c] != row[c] else float(row[c]) for c in columns]}
+                     for code, row in frame.iterrows()]}
+
+
+def _page_context(request, project, form=None):
+    context = engine.regional_context(current_region())
+    impact = project_impact(project, context)
+    can_edit = _can_edit(request.user, project)
+    if can_edit and form is None:
+        form = ProjectImpactInputForm(instance=impact.inputs, table_sectors=context.table_sectors,
+                                      table_year=context.table_year)
+    return {"project": project, "impact": impact, "card": impact.card, "phases": phase_rows(impact),
+            "sensitivity": _sensitivity_rows(impact.card), "context": context,
+            "multipliers": _multiplier_rows(impact.card.multipliers_used),
+            "form": form if can_edit else None}
+
+
+@require_GET
+def impact_card(request, pk):
+    permissions.require(permissions.can_read(request.user))
+    project = get_object_or_404(InvestmentProject.objects.with_related(), pk=pk)
+    try:
+        page = _page_context(request, project)
+    except engine.AnalysisUnavailable as exc:
+        template = "analysis/_impact_unavailable.html" if is_htmx(request) else "analysis/unavailable.html"
+        return render(request, template, {"message": str(exc)}, status=200 if is_htmx(request) else 409)
+    template = "analysis/_impact_card.html" if is_htmx(request) else "analysis/impact_card.html"
+    return render(request, template, page)
+
+
+@require_POST
+def impact_input_update(request, pk):
+    project = get_object_or_404(InvestmentProject.objects.with_related(), pk=pk)
+    permissions.require(_can_edit(request.user, project), "您不能修改该项目的测算假设。")
+    settings = engine.settings_for(current_region())
+    form = ProjectImpactInputForm(request.POST, instance=impact_input_of(project),
+                                  table_sectors=settings.table_sectors, table_year=settings.table_year)
+    if form.is_valid():
+        try:
+            services.save_impact_input(project, changes=form.cleaned_data, acting_user=request.user)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "测算假设已保存。")
+            return redirect("impact_card", pk=project.pk)
+    try:
+        page = _page_context(request, project, form)
+    except engine.AnalysisUnavailable as exc:
+        return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
+    return render(request, "analysis/impact_card.html", page, status=400)
+
+
+@require_GET
+def impact_card_pdf(request, pk):
+    from lianzhao.analysis.impact_pdf import impact_pdf
+    from lianzhao.dispatch.pdf import FontNotFound
+
+    permissions.require(permissions.can_read(request.user))
+    project = get_object_or_404(InvestmentProject.objects.with_related(), pk=pk)
+    try:
+        page = _page_context(request, project)
+        data = impact_pdf(page)
+    except (engine.AnalysisUnavailable, FontNotFound) as exc:
+        return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="impact-{project.pk}.pdf"'
+    return response

@@ -1,0 +1,204 @@
+"""Analysis pages: the regional economy overview, settings, and the regional base import."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from lianzhao.accounts import permissions
+from lianzhao.analysis import engine, importing, services
+from lianzhao.analysis.forms import AnalysisSettingsForm, RegionalBaseImportForm
+from lianzhao.analysis.models import RegionalBase
+from lianzhao.analysis.region import current_region
+from lianzhao.core.forms import apply_validation_error
+from lianzhao.industries.models import Industry
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _key_sectors(context, top: int = 12) -> list[dict]:
+    table = context.regional.table
+    links = table.linkages()
+    out_i = table.output_multipliers("I")
+    out_ii = table.output_multipliers("II") if table.va is not None else None
+    names = context.sector_names
+    rows = []
+    ranked = links.sort_values(["key_sector", "power_of_dispersion"], ascending=False).head(top)
+    for code, link in ranked.iterrows():
+        rows.append({
+            "code": code, "name": names.get(code, code), "key": bool(link["key_sector"]),
+            "power": float(link["power_of_dispersion"]), "sensitivity": float(link["sensitivity_of_dispersion"]),
+            "output_10k": float(context.output[code]),
+            "multiplier_i": float(out_i[code]),
+            "multiplier_ii": float(out_ii[code]) if out_ii is not None else None,
+            "local_share": float(context.regional.local_share[code]) if context.regional.local_share[code] == context.regional.local_share[code] else None,
+        })
+    return rows
+
+
+@require_GET
+def analysis_overview(request):
+    permissions.require(permissions.can_read(request.user))
+    region = current_region()
+    settings = engine.settings_for(region)
+    can_manage = permissions.can_manage_analysis(request.user)
+    page = {"region": region, "settings": settings, "can_manage": can_manage,
+            "settings_form": AnalysisSettingsForm(instance=settings) if can_manage else None,
+            "import_form": RegionalBaseImportForm() if can_manage else None,
+            "bases": RegionalBase.objects.filter(region=region).select_related("imported_by")[:10],
+            "industries": Industry.objects.filter(chain_nodes__isnull=False).distinct().order_by("order", "id")}
+    try:
+        context = engine.regional_context(region)
+    except engine.AnalysisUnavailable as exc:
+        page["unavailable"] = str(exc)
+    else:
+        page.update(context=context, key_sectors=_key_sectors(context))
+    return render(request, "analysis/overview.html", page)
+
+
+@require_POST
+def analysis_settings_update(request):
+    permissions.require(permissions.can_manage_analysis(request.user), "只有经济分析员和管理员可以修改分析设置。")
+    region = current_region()
+    settings = engine.settings_for(region)
+    form = AnalysisSettingsForm(request.POST, instance=engine.settings_for(region))
+    if form.is_valid():
+        try:
+            services.update_settings(settings, changes=form.cleaned_data, acting_user=request.user)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "分析设置已保存，相关结果将按新设置重新计算。")
+            return redirect("analysis_overview")
+    return render(request, "analysis/overview.html", {
+        "region": region, "settings": settings, "can_manage": True, "settings_form": form,
+        "import_form": RegionalBaseImportForm(), "bases": RegionalBase.objects.filter(region=region)[:10],
+    }, status=400)
+
+
+@require_GET
+def base_template(request):
+    permissions.require(permissions.can_read(request.user))
+    response = HttpResponse(importing.template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="regional_base_template.xlsx"'
+    return response
+
+
+@require_POST
+def base_import(request):
+    permissions.require(permissions.can_manage_analysis(request.user), "只有经济分析员和管理员可以导入区域基础数据。")
+    region = current_region()
+    settings = engine.settings_for(region)
+    form = RegionalBaseImportForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            table = engine.national_table(settings.table_year, settings.table_sectors)
+            measure = form.cleaned_data["measure"]
+            totals = (table.x if measure == "output" else table.employment)
+            national = {k: float(v) for k, v in totals.items()} if totals is not None else None
+        except Exception as exc:  # no data folder: validate codes, skip the national check
+            national = None
+            errors_note = f"（未能读取全国表，未做全国总量校验：{exc}）"
+            messages.warning(request, errors_note)
+        parsed = importing.parse_workbook(form.cleaned_data["file"].read(), table_sectors=settings.table_sectors,
+                                          national_totals=national, measure=form.cleaned_data["measure"],
+                                          table_year=settings.table_year)
+        if not parsed.errors:
+            base = importing.import_base(region=region, name=form.cleaned_data["name"], parsed=parsed,
+                                         measure=form.cleaned_data["measure"], acting_user=request.user,
+                                         note=form.cleaned_data["note"])
+            messages.success(request, f"已导入 {base.rows.count()} 行，并设为当前基础数据。")
+            return redirect("analysis_overview")
+        errors = parsed.errors
+    return render(request, "analysis/import_result.html", {"form": form, "errors": errors}, status=400)
+
+
+@require_GET
+def base_detail(request, pk):
+    permissions.require(permissions.can_read(request.user))
+    from django.shortcuts import get_object_or_404
+
+    base = get_object_or_404(RegionalBase.objects.select_related("region", "imported_by"), pk=pk)
+    return render(request, "analysis/base_detail.html", {"base": base, "rows": base.rows.all()})
+
+
+THRESHOLD_LABELS = {
+    "min_demand": ("需求阈值", lambda v: f"{float(v) / 1e4:g} 亿元"),
+    "strengthen_leakage": ("强链外溢比例阈值", lambda v: f"{float(v):.0%}"),
+    "extend_linkage": ("延链联系系数阈值", lambda v: f"{float(v):g}"),
+    "strong_neighbour_share": ("强环节本地供给比例阈值", lambda v: f"{float(v):.0%}"),
+    "chain_leader_is_strong": ("有本地链主即为强环节", lambda v: "是" if v else "否"),
+}
+
+
+def threshold_rows(thresholds) -> list[tuple[str, str]]:
+    """(Chinese label, formatted value) for each gap threshold, unknown keys shown as they are."""
+    rows = []
+    for key, value in thresholds.as_dict().items():
+        label, fmt = THRESHOLD_LABELS.get(key, (key, str))
+        rows.append((f"{label}（{key}）", fmt(value)))
+    return rows
+
+
+def _industry_gaps(request, slug):
+    from django.shortcuts import get_object_or_404
+
+    from lianzhao.analysis.chains import industry_gaps
+
+    permissions.require(permissions.can_read(request.user))
+    industry = get_object_or_404(Industry, slug=slug)
+    context = engine.regional_context(current_region())
+    return industry, industry_gaps(industry, context)
+
+
+@require_GET
+def gap_detail(request, slug):
+    from lianzhao.analysis.chains import CLASS_COLOURS, chart_data, rows_for_display
+
+    try:
+        industry, gaps = _industry_gaps(request, slug)
+    except engine.AnalysisUnavailable as exc:
+        return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
+    sort = request.GET.get("sort", "")
+    rows = rows_for_display(gaps, sort)
+    counts = {k: sum(1 for r in rows if r["klass"] == k) for k in CLASS_COLOURS}
+    return render(request, "analysis/gap_detail.html", {
+        "industry": industry, "gaps": gaps, "rows": rows, "sort": sort, "counts": counts,
+        "chart": chart_data(gaps, rows), "context": gaps.context,
+        "thresholds": threshold_rows(gaps.thresholds),
+        "industries": Industry.objects.filter(chain_nodes__isnull=False).distinct().order_by("order", "id"),
+    })
+
+
+@require_GET
+def gap_export_xlsx(request, slug):
+    from lianzhao.analysis.chains import rows_for_display
+    from lianzhao.analysis.gap_export import gaps_workbook
+
+    try:
+        industry, gaps = _industry_gaps(request, slug)
+    except engine.AnalysisUnavailable as exc:
+        return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
+    response = HttpResponse(gaps_workbook(gaps, rows_for_display(gaps, "leakage")), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="gaps-{industry.slug}.xlsx"'
+    return response
+
+
+@require_GET
+def gap_export_pdf(request, slug):
+    from lianzhao.analysis.chains import rows_for_display
+    from lianzhao.analysis.gap_pdf import gaps_pdf
+    from lianzhao.dispatch.pdf import FontNotFound
+
+    try:
+        industry, gaps = _industry_gaps(request, slug)
+        data = gaps_pdf(gaps, rows_for_display(gaps, "leakage"))
+    except (engine.AnalysisUnavailable, FontNotFound) as exc:
+        return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="gaps-{industry.slug}.pdf"'
+    return response
