@@ -196,3 +196,39 @@ def test_the_command_rejects_a_bad_week(db):
 
     with pytest.raises(CommandError, match="2025-W13"):
         call_command("report", "weekly", "--week", "13")
+
+
+def test_the_pdf_lists_long_tables_in_part_and_points_to_the_excel_file(report, monkeypatch):
+    from lianzhao.dispatch import pdf
+
+    monkeypatch.setattr(pdf, "MAX_PDF_ROWS", 2)
+    texts = []
+    paragraph = pdf._Document.paragraph
+
+    def spy(self, text, *args, **kwargs):
+        texts.append(text)
+        return paragraph(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(pdf._Document, "paragraph", spy)
+    assert pdf.weekly_pdf(report).startswith(b"%PDF")
+    # 阶段变动 has 4 rows, 红黄灯 and 停滞项目 3 each.
+    assert texts.count("另有 2 行未在 PDF 中列出，完整名单见 Excel 版。") == 1
+    assert texts.count("另有 1 行未在 PDF 中列出，完整名单见 Excel 版。") == 2
+
+
+@pytest.mark.parametrize("day", [D(2024, 12, 31), D(2025, 3, 23), D(2025, 3, 27), D(2025, 3, 30), D(2025, 4, 10)])
+def test_the_sql_and_python_stage_on_a_past_day_agree(world, day):
+    from django.db.models import Subquery
+
+    from lianzhao.projects.choices import STAGE_DATE_FIELD
+    from lianzhao.projects.models import InvestmentProject
+
+    side_on = Subquery(queries._entered_side_stage().order_by("-occurred_on").values("occurred_on")[:1])
+    rows = InvestmentProject.all_objects.annotate(sql=queries.stage_on_expression(day), side_on=side_on)
+    for p in rows:
+        dates = {s: getattr(p, f) for s, f in STAGE_DATE_FIELD.items()}
+        assert p.sql == queries.stage_on(stage=p.stage, side_on=p.side_on, dates=dates, day=day), (p.name, day)
+    by_name = {p.name: p.sql for p in rows}
+    assert by_name["暂缓己"] == ("paused" if day >= D(2025, 3, 27) else "contacted" if day >= D(2025, 2, 1) else
+                               None if day < D(2025, 1, 10) else "lead")
+    assert by_name["终止庚"] == ("dropped" if day >= D(2025, 4, 5) else "negotiating")

@@ -20,6 +20,8 @@ TABLE_SIZE = 7.5
 NOTE_SIZE = 7
 LINE = 1.35  # line height as a multiple of the font size
 MAX_CELL_LINES = 3
+#: Rows per table in the PDF, which is for reading and printing; the Excel file lists every row.
+MAX_PDF_ROWS = 500
 
 #: Families tried in order; any other installed family whose name mentions CJK comes after them.
 CJK_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei",
@@ -187,7 +189,7 @@ def _draw_table(doc: _Document, table: Table) -> None:
     doc.paragraph(table.title, 10, bold=True, gap=0.02)
     doc.room(header_h + line_h)
     draw_header()
-    rows = [(r, False) for r in table.formatted_rows()]
+    rows = [(r, False) for r in table.formatted_rows(MAX_PDF_ROWS)]
     if table.formatted_total:
         rows.append((table.formatted_total, True))
     if not rows:
@@ -202,6 +204,9 @@ def _draw_table(doc: _Document, table: Table) -> None:
         draw_row(lines, bold=is_total, numeric=[c.numeric for c in cells], height=height)
     close_block()
     doc.y += 0.06
+    hidden = (table.row_count if table.row_count is not None else len(table.rows)) - MAX_PDF_ROWS
+    if hidden > 0:
+        doc.paragraph(f"另有 {hidden} 行未在 PDF 中列出，完整名单见 Excel 版。", NOTE_SIZE, bold=True, gap=0.02)
     for note in table.notes:
         doc.paragraph(f"口径：{note}", NOTE_SIZE, gap=0.01)
     doc.y += 0.15

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -97,7 +97,7 @@ def target_edit(request, year: int, department_id: int):
     permissions.require(can_edit_targets(request.user), "只有管理员可以设定部门年度目标。")
     department = get_object_or_404(Department, pk=department_id)
     if not 2000 <= year <= 2100:
-        return HttpResponse("年度应在 2000 至 2100 之间。", status=404)
+        raise Http404("年度应在 2000 至 2100 之间。")
     instance = (DepartmentTarget.objects.filter(department=department, year=year).first()
                 or DepartmentTarget(department=department, year=year))
     form = DepartmentTargetForm(request.POST or None, instance=instance)
