@@ -10,6 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from lianzhao.dispatch import queries
@@ -192,8 +193,6 @@ def test_the_command_writes_excel_and_pdf(world, tmp_path):
 
 
 def test_the_command_rejects_a_bad_week(db):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="2025-W13"):
         call_command("report", "weekly", "--week", "13")
 
@@ -232,3 +231,19 @@ def test_the_sql_and_python_stage_on_a_past_day_agree(world, day):
     assert by_name["暂缓己"] == ("paused" if day >= D(2025, 3, 27) else "contacted" if day >= D(2025, 2, 1) else
                                None if day < D(2025, 1, 10) else "lead")
     assert by_name["终止庚"] == ("dropped" if day >= D(2025, 4, 5) else "negotiating")
+
+
+def test_without_a_chinese_font_the_pdf_is_refused_with_a_clear_message(client, personas, world, monkeypatch):
+    from matplotlib import font_manager
+
+    from lianzhao.dispatch import pdf
+
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    with pytest.raises(pdf.FontNotFound, match="fonts-noto-cjk"):
+        pdf.find_cjk_family()
+    client.force_login(personas["leader"])
+    response = client.get(reverse("weekly_report"), {"week": WEEK, "format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "未找到可显示中文的字体" in response.content.decode()
+    with pytest.raises(CommandError, match="未找到可显示中文的字体"):
+        call_command("report", "weekly", "--week", WEEK, "--format", "pdf", "--out", "/dev/null")
