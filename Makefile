@@ -43,8 +43,11 @@ test-sqlite: venv
 test-postgres: venv
 	scripts/with_postgres.sh $(PY) -m pytest -q -m "not browser" --ignore=tests/econ --ignore=tests/demo/test_pack_data.py
 
+## make bench: every benchmark, each printing its table (not part of make test; ~15 minutes)
 bench: venv
 	$(PY) bench/io_bench.py
+	$(PY) bench/gaps_bench.py
+	$(PY) bench/pipeline_bench.py
 
 vendor-js:
 	scripts/vendor_js.sh
