@@ -177,3 +177,23 @@ def test_only_analysts_and_admins_change_settings(demo, client, demo_users, who,
     response = client.post(reverse("analysis_settings_update"), {
         "table_year": 2020, "table_sectors": 153, "method": "flq", "delta": "0.25", "thresholds": "{}"})
     assert response.status_code == status
+
+
+def test_the_impact_card_pdf_is_one_page(demo, client, demo_users):
+    project = InvestmentProject.objects.get(name="中电建海上光伏项目")
+    client.force_login(demo_users["leader"])
+    response = client.get(reverse("impact_card_pdf", args=[project.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.content.count(b"/Type /Page\n") + response.content.count(b"/Type /Page ") \
+        + response.content.count(b"/Type /Page>") <= 2
+
+
+def test_the_project_page_loads_the_card_fragment(demo, client, demo_users):
+    project = InvestmentProject.objects.get(name="中电建海上光伏项目")
+    client.force_login(demo_users["leader"])
+    page = client.get(reverse("project_detail", args=[project.pk])).content.decode()
+    assert f'hx-get="{reverse("impact_card", args=[project.pk])}"' in page
+    fragment = client.get(reverse("impact_card", args=[project.pk]), headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert body.lstrip().startswith('<div id="impact-card">') and "<html" not in body
+    assert "毛效应" in body and 'id="impact-construction"' in body

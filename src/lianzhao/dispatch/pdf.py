@@ -59,7 +59,20 @@ def _em_width(ch: str, family: str, bold: bool) -> float:
     font = get_font(findfont(FontProperties(family=family, weight="bold" if bold else "normal")))
     # matplotlib shares this font object with its renderers, which resize it: set the size each time.
     font.set_size(100, 72)  # 100 pt at 72 dpi: 100 pixels per em
-    return font.load_char(ord(ch)).linearHoriAdvance / 65536 / 100
+    try:
+        return font.load_char(ord(ch)).linearHoriAdvance / 65536 / 100
+    except RuntimeError:  # a glyph the font lacks: assume a full-width character
+        return 1.0
+
+
+#: Characters CJK fonts often lack (sub- and superscript digits in formulas such as log₂ or L̄₁₁),
+#: written with plain digits in PDFs instead of showing as missing-glyph boxes.
+_PLAIN = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
+
+
+def plain(text: str) -> str:
+    """``text`` with characters the PDF fonts lack replaced by plain equivalents."""
+    return text.translate(_PLAIN)
 
 
 def text_width(text: str, size: float, family: str, bold: bool = False) -> float:
@@ -74,7 +87,7 @@ def wrap(text: str, width: float, size: float, family: str, *, bold: bool = Fals
     round glyph advances to whole pixels."""
     width *= 0.97
     lines, current, used = [], "", 0.0
-    for ch in text.replace("\r", ""):
+    for ch in plain(text).replace("\r", ""):
         w = text_width(ch, size, family, bold)
         if ch == "\n" or (used + w > width and current):
             lines.append(current)
