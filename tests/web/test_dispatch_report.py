@@ -198,17 +198,18 @@ def test_the_command_rejects_a_bad_week(db):
 
 
 def test_the_pdf_lists_long_tables_in_part_and_points_to_the_excel_file(report, monkeypatch):
+    from lianzhao.core import pdf as layout
     from lianzhao.dispatch import pdf
 
-    monkeypatch.setattr(pdf, "MAX_PDF_ROWS", 2)
+    monkeypatch.setattr(layout, "MAX_PDF_ROWS", 2)
     texts = []
-    paragraph = pdf._Document.paragraph
+    paragraph = layout.Document.paragraph
 
     def spy(self, text, *args, **kwargs):
         texts.append(text)
         return paragraph(self, text, *args, **kwargs)
 
-    monkeypatch.setattr(pdf._Document, "paragraph", spy)
+    monkeypatch.setattr(layout.Document, "paragraph", spy)
     assert pdf.weekly_pdf(report).startswith(b"%PDF")
     # 阶段变动 has 4 rows, 红黄灯 and 停滞项目 3 each.
     assert texts.count("另有 2 行未在 PDF 中列出，完整名单见 Excel 版。") == 1

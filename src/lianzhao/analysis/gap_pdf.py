@@ -7,13 +7,13 @@ import io
 
 from lianzhao.analysis.chains import CLASS_COLOURS, IndustryGaps
 from lianzhao.analysis.gap_export import COLUMNS, METHOD
-from lianzhao.dispatch.pdf import MARGIN, PAGE_H, PAGE_W, _Document, _draw_table, find_cjk_family
-from lianzhao.dispatch.tables import Table
+from lianzhao.core.pdf import MARGIN, PAGE_H, PAGE_W, Document, draw_table, find_cjk_family
+from lianzhao.core.tables import Table
 
 CHART_H = 4.6  # inches
 
 
-def _draw_chain(doc: _Document, rows: list[dict], gaps: IndustryGaps) -> None:
+def _draw_chain(doc: Document, rows: list[dict], gaps: IndustryGaps) -> None:
     """The chain map: three columns (up/mid/downstream), colour = class, area ∝ leakage."""
     from matplotlib.font_manager import FontProperties
 
@@ -61,7 +61,7 @@ def gaps_pdf(gaps: IndustryGaps, rows: list[dict]) -> bytes:
     title = f"{ctx.region_name} {gaps.industry.name}产业链 补链/强链/延链分析"
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata={"Title": title, "Creator": "链招 lianzhao"}) as pdf:
-        doc = _Document(pdf, family, footer=title)
+        doc = Document(pdf, family, footer=title)
         doc.new_page()
         doc.paragraph(title, 16, bold=True, ha="center", gap=0.05)
         if ctx.base.sample_rows:
@@ -71,7 +71,7 @@ def gaps_pdf(gaps: IndustryGaps, rows: list[dict]) -> bytes:
             [r["position"], r["node"], r["sectors"], r["klass_label"], r["demand"], r["local_supply"],
              r["leakage"], r["local_share"], r["local_enterprises"], r["chain_leaders"], r["reason"]]
             for r in rows])
-        _draw_table(doc, table)
+        draw_table(doc, table)
         doc.paragraph("计算依据与数据来源", 11, bold=True)
         for label, value in ctx.assumptions():
             doc.paragraph(f"{label}：{value}", 8, gap=0.01)

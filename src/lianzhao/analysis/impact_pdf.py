@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 
 from lianzhao.core.xlsx import Column
-from lianzhao.dispatch.pdf import _Document, _draw_table, find_cjk_family
-from lianzhao.dispatch.tables import Table
+from lianzhao.core.pdf import Document, draw_table, find_cjk_family
+from lianzhao.core.tables import Table
 
 PART_COLUMNS = [Column("指标", width=14), Column("直接", "amount", 10), Column("间接", "amount", 10),
                 Column("诱发", "amount", 10), Column("合计", "amount", 10)]
@@ -21,7 +21,7 @@ def impact_pdf(page: dict) -> bytes:
     title = f"{project.name} 经济影响测算卡"
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata={"Title": title, "Creator": "链招 lianzhao"}) as pdf:
-        doc = _Document(pdf, family, footer=title)
+        doc = Document(pdf, family, footer=title)
         doc.new_page()
         doc.paragraph(title, 15, bold=True, ha="center", gap=0.04)
         doc.paragraph("毛效应估计（gross）：未扣除替代与挤出；线性、固定系数、无产能约束。"
@@ -31,7 +31,7 @@ def impact_pdf(page: dict) -> bytes:
         for phase in page["phases"]:
             rows = [[f"{r['label']}（{r['unit']}）", r["direct"], r["indirect"], r["induced"], r["total"]]
                     for r in phase["rows"]]
-            _draw_table(doc, Table(key=phase["key"], title=phase["label"], columns=PART_COLUMNS, rows=rows,
+            draw_table(doc, Table(key=phase["key"], title=phase["label"], columns=PART_COLUMNS, rows=rows,
                                    notes=["产出、增加值单位亿元；就业单位人。"]))
         doc.paragraph("假设与来源", 10, bold=True, gap=0.02)
         doc.paragraph(f"投资额依据：{impact.investment_basis}；所属部门依据：{impact.sector_basis}", 7, gap=0.01)

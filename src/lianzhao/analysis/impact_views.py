@@ -101,7 +101,7 @@ def impact_input_update(request, pk):
 @require_GET
 def impact_card_pdf(request, pk):
     from lianzhao.analysis.impact_pdf import impact_pdf
-    from lianzhao.dispatch.pdf import FontNotFound
+    from lianzhao.core.pdf import FontNotFound
 
     permissions.require(permissions.can_read(request.user))
     project = get_object_or_404(InvestmentProject.objects.with_related(), pk=pk)

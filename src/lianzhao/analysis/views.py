@@ -192,7 +192,7 @@ def gap_export_xlsx(request, slug):
 def gap_export_pdf(request, slug):
     from lianzhao.analysis.chains import rows_for_display
     from lianzhao.analysis.gap_pdf import gaps_pdf
-    from lianzhao.dispatch.pdf import FontNotFound
+    from lianzhao.core.pdf import FontNotFound
 
     try:
         industry, gaps = _industry_gaps(request, slug)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from lianzhao.dispatch.tables import Column, Table, ratio
+from lianzhao.core.tables import Column, Table, ratio
 from lianzhao.projects.choices import PIPELINE, ProjectStage
 
 #: (from stage, to stage) for each step of the main line: 线索→接洽 … 投产→达产.

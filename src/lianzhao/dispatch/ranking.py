@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from lianzhao.dispatch.tables import ratio
+from lianzhao.core.tables import ratio
 
 #: A single ratio above this counts as this much, so one very large project cannot decide the ranking.
 RATIO_CAP = Decimal("1.5")

@@ -20,7 +20,7 @@ from lianzhao.dispatch.models import DepartmentTarget
 from lianzhao.dispatch.pdf import FontNotFound, weekly_pdf
 from lianzhao.dispatch.ranking import RANKING_RULE, TARGET_DEFINITION, rank_departments
 from lianzhao.dispatch.services import can_edit_targets, save_department_target
-from lianzhao.dispatch.tables import PREVIEW_ROWS
+from lianzhao.core.tables import PREVIEW_ROWS
 from lianzhao.dispatch.weekly import build_weekly_report, ranking_table, report_filename
 from lianzhao.dispatch.weeks import IsoWeek
 from lianzhao.dispatch.xlsx import weekly_workbook

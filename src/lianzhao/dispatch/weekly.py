@@ -16,7 +16,7 @@ from lianzhao.dispatch.ranking import (
     DepartmentProgress,
     rank_departments,
 )
-from lianzhao.dispatch.tables import Column, Table
+from lianzhao.core.tables import Column, Table
 from lianzhao.dispatch.weeks import IsoWeek
 from lianzhao.projects.choices import AttractionMethod, ProjectStage
 from lianzhao.projects.counting import SIGNED_TOTAL_DEFINITION

@@ -8,7 +8,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 
 from lianzhao.core import xlsx
-from lianzhao.dispatch.tables import Table
+from lianzhao.core.tables import Table
 
 
 def _widths(tables: list[Table]) -> list[xlsx.Column]:
