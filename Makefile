@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 LZ     := $(VENV)/bin/lianzhao
 
-.PHONY: demo test venv migrate browser-deps test-sqlite test-postgres lint bench vendor-js clean
+.PHONY: demo test venv migrate browser-deps test-sqlite test-postgres lint bench messages vendor-js clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,7 @@ migrate: venv
 
 ## make demo: install, migrate, load the Jimo demo and serve it on $(HOST):$(PORT)
 demo: migrate
+	@scripts/ensure_system_deps.sh demo
 	$(LZ) demo load
 	@echo ""
 	@echo "链招 lianzhao: http://$(HOST):$(PORT)/   demo accounts above, password: lianzhao-demo"
@@ -30,7 +31,7 @@ demo: migrate
 test: venv browser-deps lint test-sqlite test-postgres
 
 browser-deps:
-	@scripts/ensure_system_deps.sh
+	@scripts/ensure_system_deps.sh test
 
 lint: venv
 	$(VENV)/bin/lint-imports
@@ -48,6 +49,12 @@ bench: venv
 	$(PY) bench/io_bench.py
 	$(PY) bench/gaps_bench.py
 	$(PY) bench/pipeline_bench.py
+
+## make messages: collect the UI strings into the English catalogue and compile it (needs GNU gettext);
+## translate the new entries of src/lianzhao/locale/en/LC_MESSAGES/django.po, run it again, commit both files
+messages: venv
+	cd src/lianzhao && ../../$(LZ) makemessages -l en --ignore='static/vendor/*'
+	cd src/lianzhao && ../../$(LZ) compilemessages -l en
 
 vendor-js:
 	scripts/vendor_js.sh
