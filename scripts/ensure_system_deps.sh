@@ -8,7 +8,8 @@
 set -euo pipefail
 purpose="${1:-test}"
 need=()
-fc-list 2>/dev/null | grep -qi "cjk" || need+=(fonts-noto-cjk)
+# grep reads everything (no -q): with pipefail an early exit would make fc-list fail with SIGPIPE.
+fc-list : family 2>/dev/null | grep -i "cjk" >/dev/null || need+=(fonts-noto-cjk)
 if [ "$purpose" = "test" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
