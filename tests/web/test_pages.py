@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from lianzhao.audit.models import AuditRecord
 from lianzhao.dashboard.models import Indicator
 from lianzhao.projects import services
 
@@ -83,6 +84,16 @@ def test_audit_page_lists_changes_with_before_and_after(client, personas, make_p
     client.force_login(personas["leader"])
     body = client.get(reverse("audit_list")).content.decode()
     assert "officer_a" in body and "lead → contacted" in body
+
+
+def test_audit_page_shows_keys_that_are_not_fields_as_they_are(client, personas, db):
+    # The regional base import records its row count under "rows", the name of a reverse relation.
+    AuditRecord.objects.create(action="create", app_label="analysis", model_name="regionalbase",
+                               object_id="1", object_repr="示例基础数据", after={"name": "示例", "rows": 153})
+    client.force_login(personas["leader"])
+    response = client.get(reverse("audit_list"))
+    assert response.status_code == 200
+    assert "rows：— → 153" in response.content.decode()
 
 
 def test_the_language_switcher_gives_english_on_request(client, personas, db):

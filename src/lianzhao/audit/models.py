@@ -48,7 +48,8 @@ class AuditRecord(models.Model):
 
     def changes(self) -> list[tuple[str, object, object]]:
         """(field label, before, after) for each field whose value differs (all fields on create and
-        delete); labels are the model's verbose names where the model still has the field."""
+        delete); labels are the model's verbose names where the model still has the field (other keys,
+        such as a count a service adds, or a reverse relation's name, are shown as they are)."""
         before, after = self.before or {}, self.after or {}
         keys = [k for k in dict.fromkeys([*before.keys(), *after.keys()]) if k not in ("id", "version")]
         return [(self._label(k), before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
@@ -57,6 +58,8 @@ class AuditRecord(models.Model):
         try:
             model = apps.get_model(self.app_label, self.model_name)
             field = model._meta.get_field(attname.removesuffix("_id"))
-            return f"{field.verbose_name}（{attname}）"
         except (LookupError, FieldDoesNotExist):
             return attname
+        if not hasattr(field, "verbose_name"):  # a reverse relation (RegionalBase.rows) has none
+            return attname
+        return f"{field.verbose_name}（{attname}）"
