@@ -1,23 +1,26 @@
-from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from lianzhao.core.i18n import TranslatedTextChoices
 
 
-class SectorLevel(models.TextChoices):
-    IO153 = "io153", "投入产出 153 部门"
-    IO42 = "io42", "投入产出 42 部门"
-    GBT = "gbt", "国民经济行业分类（GB/T 4754-2017）"
+class SectorLevel(TranslatedTextChoices):
+    IO153 = "io153", _("投入产出 153 部门")
+    IO42 = "io42", _("投入产出 42 部门")
+    GBT = "gbt", _("国民经济行业分类（GB/T 4754-2017）")
 
 
-class Measure(models.TextChoices):
-    OUTPUT = "output", "总产出（万元）"
-    EMPLOYMENT = "employment", "从业人员（人）"
+class Measure(TranslatedTextChoices):
+    OUTPUT = "output", _("总产出（万元）")
+    EMPLOYMENT = "employment", _("从业人员（人）")
 
 
-class RegionalizationMethod(models.TextChoices):
-    FLQ = "flq", "FLQ（Flegg 区位商，推荐）"
-    AFLQ = "aflq", "AFLQ（增强 FLQ）"
-    CILQ = "cilq", "CILQ（交叉行业区位商）"
-    SLQ = "slq", "SLQ（简单区位商）"
+class RegionalizationMethod(TranslatedTextChoices):
+    FLQ = "flq", _("FLQ（Flegg 区位商，推荐）")
+    AFLQ = "aflq", _("AFLQ（增强 FLQ）")
+    CILQ = "cilq", _("CILQ（交叉行业区位商）")
+    SLQ = "slq", _("SLQ（简单区位商）")
 
 
-TABLE_CHOICES = [(2020, "2020 年"), (2018, "2018 年"), (2017, "2017 年")]
-SECTOR_COUNT_CHOICES = [(153, "153 部门"), (42, "42 部门")]
+TABLE_CHOICES = [(year, format_lazy(_("{year} 年"), year=year)) for year in (2020, 2018, 2017)]
+SECTOR_COUNT_CHOICES = [(n, format_lazy(_("{n} 部门"), n=n)) for n in (153, 42)]

@@ -1,7 +1,9 @@
-from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lianzhao.core.i18n import TranslatedTextChoices
 
 
-class AuditAction(models.TextChoices):
-    CREATE = "create", "新建"
-    UPDATE = "update", "修改"
-    DELETE = "delete", "删除"
+class AuditAction(TranslatedTextChoices):
+    CREATE = "create", _("新建")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")

@@ -11,6 +11,7 @@ from django.db import models
 
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.models import AuditRecord
+from lianzhao.core.i18n import data_language
 
 
 def _jsonable(value):
@@ -54,6 +55,8 @@ def record_change(
     if action not in AuditAction.values:
         raise ValueError(f"unknown audit action {action!r}")
     actor_obj = actor if getattr(actor, "pk", None) else None
+    with data_language():  # an object's name may include a choice label; the trail stays Chinese
+        object_repr = str(obj)[:255]
     return AuditRecord.objects.create(
         actor=actor_obj,
         actor_name=(str(actor_obj) if actor_obj else "系统"),
@@ -61,7 +64,7 @@ def record_change(
         app_label=obj._meta.app_label,
         model_name=obj._meta.model_name,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:255],
+        object_repr=object_repr,
         before=before,
         after=after,
         reason=reason[:255],

@@ -4,9 +4,10 @@ preview, an Excel sheet section and a PDF section — so the three always show t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from lianzhao.core.i18n import resolved
 from lianzhao.core.xlsx import Column
 
 __all__ = ["Column", "Table", "format_value", "ratio"]
@@ -66,6 +67,15 @@ class Table:
         for row in [*self.rows, *([self.total] if self.total else [])]:
             if len(row) != width:
                 raise ValueError(f"table {self.key}: row of {len(row)} values for {width} columns")
+        # Choice labels (stages, methods) are lazy translations: fix each in the language the table is
+        # built in, so the page, the Excel sheet and the PDF of one table read the same.
+        self.rows = [[resolved(value) for value in row] for row in self.rows]
+        if self.total:
+            self.total = [resolved(value) for value in self.total]
+        self.title = resolved(self.title)
+        self.columns = [replace(c, label=resolved(c.label)) for c in self.columns]
+        self.notes = [resolved(note) for note in self.notes]
+        self.empty_text = resolved(self.empty_text)
 
     def _cells(self, row) -> list[Cell]:
         return [Cell(format_value(v, c.kind), c.numeric) for c, v in zip(self.columns, row, strict=True)]

@@ -1,8 +1,10 @@
-from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lianzhao.core.i18n import TranslatedTextChoices
 
 
-class EnterpriseScale(models.TextChoices):
-    LARGE = "large", "大型"
-    MEDIUM = "medium", "中型"
-    SMALL = "small", "小型"
-    MICRO = "micro", "微型"
+class EnterpriseScale(TranslatedTextChoices):
+    LARGE = "large", _("大型")
+    MEDIUM = "medium", _("中型")
+    SMALL = "small", _("小型")
+    MICRO = "micro", _("微型")

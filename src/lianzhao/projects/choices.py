@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lianzhao.core.i18n import TranslatedTextChoices
 
 
-class ProjectStage(models.TextChoices):
-    LEAD = "lead", "线索"
-    CONTACTED = "contacted", "接洽"
-    NEGOTIATING = "negotiating", "洽谈"
-    SIGNED = "signed", "签约"
-    REGISTERED = "registered", "注册"
-    CONSTRUCTION = "construction", "开工"
-    PRODUCTION = "production", "投产"
-    FULL_CAPACITY = "full_capacity", "达产"
-    PAUSED = "paused", "暂缓"
-    DROPPED = "dropped", "终止"
+class ProjectStage(TranslatedTextChoices):
+    LEAD = "lead", _("线索")
+    CONTACTED = "contacted", _("接洽")
+    NEGOTIATING = "negotiating", _("洽谈")
+    SIGNED = "signed", _("签约")
+    REGISTERED = "registered", _("注册")
+    CONSTRUCTION = "construction", _("开工")
+    PRODUCTION = "production", _("投产")
+    FULL_CAPACITY = "full_capacity", _("达产")
+    PAUSED = "paused", _("暂缓")
+    DROPPED = "dropped", _("终止")
 
 
 #: The main line, in order. 暂缓 and 终止 are side states.
@@ -66,38 +68,38 @@ STAGE_DATE_FIELD = {
 SIGNED_OR_LATER = PIPELINE[PIPELINE.index(ProjectStage.SIGNED):]
 
 
-class AttractionMethod(models.TextChoices):
-    FUND = "fund", "基金招商"
-    CAPITAL = "capital", "资本招商"
-    REFERRAL = "referral", "以商招商"
-    RESIDENT_OFFICE = "resident_office", "驻点招商"
-    EXPO = "expo", "展会招商"
-    PLATFORM = "platform", "平台招商"
-    OTHER = "other", "其他"
+class AttractionMethod(TranslatedTextChoices):
+    FUND = "fund", _("基金招商")
+    CAPITAL = "capital", _("资本招商")
+    REFERRAL = "referral", _("以商招商")
+    RESIDENT_OFFICE = "resident_office", _("驻点招商")
+    EXPO = "expo", _("展会招商")
+    PLATFORM = "platform", _("平台招商")
+    OTHER = "other", _("其他")
 
 
-class EventKind(models.TextChoices):
-    STAGE_CHANGE = "stage_change", "阶段变更"
-    VISIT = "visit", "走访"
-    MEETING = "meeting", "会谈"
-    CALL = "call", "电话沟通"
-    NOTE = "note", "备注"
-    INVESTMENT_CHANGE = "investment_change", "投资变更"
-    FILE = "file", "上传材料"
-    MERGE = "merge", "合并重复项目"
+class EventKind(TranslatedTextChoices):
+    STAGE_CHANGE = "stage_change", _("阶段变更")
+    VISIT = "visit", _("走访")
+    MEETING = "meeting", _("会谈")
+    CALL = "call", _("电话沟通")
+    NOTE = "note", _("备注")
+    INVESTMENT_CHANGE = "investment_change", _("投资变更")
+    FILE = "file", _("上传材料")
+    MERGE = "merge", _("合并重复项目")
 
 
 #: Event kinds a user logs by hand; the others are written by the services that make the change.
 MANUAL_EVENT_KINDS = [EventKind.VISIT, EventKind.MEETING, EventKind.CALL, EventKind.NOTE]
 
 
-class InvestmentChangeKind(models.TextChoices):
+class InvestmentChangeKind(TranslatedTextChoices):
     """What happened to a signed project's investment after its first signing (不重复统计)."""
 
-    CAPITAL_INCREASE = "capital_increase", "增资"
-    UPGRADE = "upgrade", "技改升级"
-    RE_SIGNING = "re_signing", "重新签约"
-    REDUCTION = "reduction", "减资"
+    CAPITAL_INCREASE = "capital_increase", _("增资")
+    UPGRADE = "upgrade", _("技改升级")
+    RE_SIGNING = "re_signing", _("重新签约")
+    REDUCTION = "reduction", _("减资")
 
 
 #: The sign a change's delta must carry: +1 adds to the signed total, -1 subtracts, 0 counts nothing
@@ -110,13 +112,13 @@ INVESTMENT_CHANGE_SIGN = {
 }
 
 
-class Light(models.TextChoices):
+class Light(TranslatedTextChoices):
     """Traffic-light status (红黄绿灯) of an open project; closed projects have none."""
 
-    RED = "red", "红灯"
-    YELLOW = "yellow", "黄灯"
-    GREEN = "green", "绿灯"
-    NONE = "none", "无（已结束）"
+    RED = "red", _("红灯")
+    YELLOW = "yellow", _("黄灯")
+    GREEN = "green", _("绿灯")
+    NONE = "none", _("无（已结束）")
 
 
 #: Main-line stages that can be planned (线索 is where every project starts, so it has no plan).
