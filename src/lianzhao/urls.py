@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from lianzhao.audit.views import audit_list
 from lianzhao.dashboard.views import dashboard
 
-admin.site.site_header = "链招 · 基础数据管理"
-admin.site.site_title = "链招"
+admin.site.site_header = _("链招 · 基础数据管理")
+admin.site.site_title = _("链招")
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from lianzhao.accounts.models import Department, User
 from lianzhao.audit.admin_mixins import AuditedModelAdmin
@@ -15,6 +16,6 @@ class DepartmentAdmin(AuditedModelAdmin):
 class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     list_display = ("username", "display_name", "role", "department", "is_active")
     list_filter = ("role", "department", "is_active")
-    fieldsets = BaseUserAdmin.fieldsets + (("链招", {"fields": ("display_name", "role", "department")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (("链招", {"fields": ("display_name", "role", "department")}),)
+    fieldsets = BaseUserAdmin.fieldsets + ((_("链招"), {"fields": ("display_name", "role", "department")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("链招"), {"fields": ("display_name", "role", "department")}),)
     audit_exclude = ("password", "last_login")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from lianzhao.accounts.choices import Role
 
@@ -12,13 +13,13 @@ from lianzhao.accounts.choices import Role
 class Department(models.Model):
     """A department (科室) of the investment-promotion bureau; projects belong to one."""
 
-    code = models.SlugField("编码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=64, unique=True)
-    focus = models.CharField("负责领域", max_length=200, blank=True)
+    code = models.SlugField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=64, unique=True)
+    focus = models.CharField(_("负责领域"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "部门"
-        verbose_name_plural = "部门"
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -28,16 +29,16 @@ class Department(models.Model):
 class User(AbstractUser):
     """A person using lianzhao. ``role`` decides permissions; officers belong to a department."""
 
-    display_name = models.CharField("显示名", max_length=64, blank=True)
-    role = models.CharField("角色", max_length=16, choices=Role.choices, blank=True)
+    display_name = models.CharField(_("显示名"), max_length=64, blank=True)
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, blank=True)
     department = models.ForeignKey(
-        Department, verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT,
+        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="members",
     )
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -45,7 +46,7 @@ class User(AbstractUser):
     def clean(self):
         super().clean()
         if self.role == Role.OFFICER and self.department_id is None:
-            raise ValidationError({"department": "招商专员必须属于一个部门。"})
+            raise ValidationError({"department": _("招商专员必须属于一个部门。")})
 
     @property
     def is_admin_role(self) -> bool:

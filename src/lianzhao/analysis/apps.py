@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AnalysisConfig(AppConfig):
     name = "lianzhao.analysis"
-    verbose_name = "产业链分析"
+    verbose_name = _("产业链分析")

@@ -6,6 +6,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from lianzhao.audit.choices import AuditAction
 
@@ -20,26 +21,26 @@ class AuditRecordQuerySet(models.QuerySet):
 class AuditRecord(models.Model):
     """Who changed which object when, with the field values before and after the change."""
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
-    actor_name = models.CharField("操作人（记录时）", max_length=150, blank=True)
-    action = models.CharField("操作", max_length=8, choices=AuditAction.choices)
+    actor_name = models.CharField(_("操作人（记录时）"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=8, choices=AuditAction.choices)
     app_label = models.CharField(max_length=64)
-    model_name = models.CharField("对象类型", max_length=64)
-    object_id = models.CharField("对象编号", max_length=64)
-    object_repr = models.CharField("对象", max_length=255)
-    before = models.JSONField("修改前", null=True, blank=True)
-    after = models.JSONField("修改后", null=True, blank=True)
-    reason = models.CharField("说明", max_length=255, blank=True)
+    model_name = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    object_repr = models.CharField(_("对象"), max_length=255)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    reason = models.CharField(_("说明"), max_length=255, blank=True)
 
     objects = AuditRecordQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "审计记录"
-        verbose_name_plural = "审计记录"
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["app_label", "model_name", "object_id"])]
 

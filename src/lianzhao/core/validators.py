@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from lianzhao.paths import DataDirError
 from lianzhao.refdata.gbt4754 import load_classification
@@ -14,17 +15,18 @@ def validate_gbt_code(value: str) -> None:
     try:
         classification = load_classification()
     except DataDirError as exc:
-        raise ValidationError(f"无法校验国民经济行业分类代码：{exc}", code="gbt_unavailable") from exc
+        raise ValidationError(_("无法校验国民经济行业分类代码：%(error)s"), code="gbt_unavailable",
+                              params={"error": exc}) from exc
     if value not in classification:
         raise ValidationError(
-            "国民经济行业分类代码 %(code)s 不存在（GB/T 4754-2017）。", code="gbt_unknown",
+            _("国民经济行业分类代码 %(code)s 不存在（GB/T 4754-2017）。"), code="gbt_unknown",
             params={"code": value},
         )
 
 
 def validate_gbt_codes(values) -> None:
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise ValidationError("行业代码应为代码列表。", code="gbt_list")
+        raise ValidationError(_("行业代码应为代码列表。"), code="gbt_list")
     for v in values:
         validate_gbt_code(v)
 

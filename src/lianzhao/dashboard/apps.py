@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DashboardConfig(AppConfig):
     name = "lianzhao.dashboard"
-    verbose_name = "驾驶舱"
+    verbose_name = _("驾驶舱")

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DispatchConfig(AppConfig):
     name = "lianzhao.dispatch"
-    verbose_name = "统筹调度"
+    verbose_name = _("统筹调度")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from lianzhao.core.models import TimeStampedModel
 
@@ -13,21 +14,21 @@ class DepartmentTarget(TimeStampedModel):
     """One department's targets for one calendar year: signed amount (亿元), projects started
     (开工) and projects put into production (投产). Edited by admins only, every change audited."""
 
-    department = models.ForeignKey("accounts.Department", verbose_name="部门", on_delete=models.PROTECT,
+    department = models.ForeignKey("accounts.Department", verbose_name=_("部门"), on_delete=models.PROTECT,
                                    related_name="targets")
-    year = models.PositiveSmallIntegerField("年度", validators=[
-        MinValueValidator(2000, "年度应在 2000 至 2100 之间。"),
-        MaxValueValidator(2100, "年度应在 2000 至 2100 之间。")])
-    signed_amount = models.DecimalField("签约额目标（亿元）", max_digits=12, decimal_places=2,
-                                        validators=[MinValueValidator(0, "签约额目标不能为负数。")])
-    projects_started = models.PositiveIntegerField("开工项目数目标")
-    projects_in_production = models.PositiveIntegerField("投产项目数目标")
-    note = models.CharField("说明", max_length=200, blank=True,
-                            help_text="目标来源或口径说明；演示数据注明“示例”。")
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[
+        MinValueValidator(2000, _("年度应在 2000 至 2100 之间。")),
+        MaxValueValidator(2100, _("年度应在 2000 至 2100 之间。"))])
+    signed_amount = models.DecimalField(_("签约额目标（亿元）"), max_digits=12, decimal_places=2,
+                                        validators=[MinValueValidator(0, _("签约额目标不能为负数。"))])
+    projects_started = models.PositiveIntegerField(_("开工项目数目标"))
+    projects_in_production = models.PositiveIntegerField(_("投产项目数目标"))
+    note = models.CharField(_("说明"), max_length=200, blank=True,
+                            help_text=_("目标来源或口径说明；演示数据注明“示例”。"))
 
     class Meta:
-        verbose_name = "部门年度目标"
-        verbose_name_plural = "部门年度目标"
+        verbose_name = _("部门年度目标")
+        verbose_name_plural = _("部门年度目标")
         ordering = ["-year", "department__code"]
         constraints = [
             models.UniqueConstraint(fields=["department", "year"], name="unique_target_per_department_year"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from lianzhao.core.models import TimeStampedModel
 from lianzhao.core.validators import validate_gbt_code, validate_uscc
@@ -27,25 +28,25 @@ class Enterprise(TimeStampedModel):
     ``is_sample`` marks illustrative demo records (示例); real companies carry no invented figures.
     """
 
-    name = models.CharField("企业名称", max_length=128, unique=True)
-    uscc = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True,
+    name = models.CharField(_("企业名称"), max_length=128, unique=True)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True,
                             validators=[validate_uscc])
-    region_code = models.CharField("所在区划代码", max_length=9, blank=True)
-    gbt_code = models.CharField("国民经济行业分类代码", max_length=5, blank=True,
+    region_code = models.CharField(_("所在区划代码"), max_length=9, blank=True)
+    gbt_code = models.CharField(_("国民经济行业分类代码"), max_length=5, blank=True,
                                 validators=[validate_gbt_code])
-    chain_nodes = models.ManyToManyField("industries.ChainNode", verbose_name="所属产业链环节",
+    chain_nodes = models.ManyToManyField("industries.ChainNode", verbose_name=_("所属产业链环节"),
                                          blank=True, related_name="enterprises")
-    is_local = models.BooleanField("本地企业", default=False)
-    is_chain_leader = models.BooleanField("链主企业", default=False)
-    scale = models.CharField("规模", max_length=8, choices=EnterpriseScale.choices, blank=True)
-    is_sample = models.BooleanField("示例数据", default=False)
-    note = models.TextField("备注", blank=True)
+    is_local = models.BooleanField(_("本地企业"), default=False)
+    is_chain_leader = models.BooleanField(_("链主企业"), default=False)
+    scale = models.CharField(_("规模"), max_length=8, choices=EnterpriseScale.choices, blank=True)
+    is_sample = models.BooleanField(_("示例数据"), default=False)
+    note = models.TextField(_("备注"), blank=True)
 
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "企业"
-        verbose_name_plural = "企业"
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from lianzhao.core.models import TimeStampedModel
 from lianzhao.core.validators import validate_gbt_codes
@@ -13,16 +14,16 @@ from lianzhao.industries.choices import ChainPosition, IndustryKind, LinkKind
 class Industry(TimeStampedModel):
     """A leading (主导) or emerging (新兴) industry of the district."""
 
-    name = models.CharField("名称", max_length=64, unique=True)
-    slug = models.SlugField("编码", max_length=32, unique=True)
-    kind = models.CharField("类型", max_length=16, choices=IndustryKind.choices)
-    description = models.TextField("说明", blank=True)
-    source = models.CharField("来源", max_length=200, blank=True)
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField(_("名称"), max_length=64, unique=True)
+    slug = models.SlugField(_("编码"), max_length=32, unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=IndustryKind.choices)
+    description = models.TextField(_("说明"), blank=True)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "产业"
-        verbose_name_plural = "产业"
+        verbose_name = _("产业")
+        verbose_name_plural = _("产业")
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -32,17 +33,17 @@ class Industry(TimeStampedModel):
 class IndustryLink(TimeStampedModel):
     """A honeycomb (蜂巢) synergy link from one industry to another, with where it was stated."""
 
-    source = models.ForeignKey(Industry, verbose_name="起点产业", on_delete=models.CASCADE,
+    source = models.ForeignKey(Industry, verbose_name=_("起点产业"), on_delete=models.CASCADE,
                                related_name="links_out")
-    target = models.ForeignKey(Industry, verbose_name="终点产业", on_delete=models.CASCADE,
+    target = models.ForeignKey(Industry, verbose_name=_("终点产业"), on_delete=models.CASCADE,
                                related_name="links_in")
-    kind = models.CharField("协同方式", max_length=16, choices=LinkKind.choices)
-    note = models.CharField("说明", max_length=255, blank=True)
-    citation = models.CharField("出处", max_length=200, blank=True)
+    kind = models.CharField(_("协同方式"), max_length=16, choices=LinkKind.choices)
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+    citation = models.CharField(_("出处"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "产业协同关系"
-        verbose_name_plural = "产业协同关系"
+        verbose_name = _("产业协同关系")
+        verbose_name_plural = _("产业协同关系")
         constraints = [
             models.UniqueConstraint(fields=["source", "target", "kind"], name="unique_industry_link"),
             models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="link_not_self"),
@@ -55,22 +56,22 @@ class IndustryLink(TimeStampedModel):
 class ChainNode(TimeStampedModel):
     """One link (环节) of an industry's chain map; nodes form a tree per industry."""
 
-    industry = models.ForeignKey(Industry, verbose_name="产业", on_delete=models.CASCADE,
+    industry = models.ForeignKey(Industry, verbose_name=_("产业"), on_delete=models.CASCADE,
                                  related_name="chain_nodes")
-    parent = models.ForeignKey("self", verbose_name="上级环节", null=True, blank=True,
+    parent = models.ForeignKey("self", verbose_name=_("上级环节"), null=True, blank=True,
                                on_delete=models.CASCADE, related_name="children")
-    key = models.SlugField("编码", max_length=48, unique=True)
-    name = models.CharField("名称", max_length=64)
-    position = models.CharField("链位", max_length=16, choices=ChainPosition.choices)
-    description = models.TextField("说明", blank=True)
-    gbt_codes = models.JSONField("国民经济行业分类代码", default=list, validators=[validate_gbt_codes],
-                                 help_text="GB/T 4754-2017 小类代码列表，如 [\"3841\"]")
-    keywords = models.JSONField("关键词", default=list, blank=True)
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    key = models.SlugField(_("编码"), max_length=48, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    position = models.CharField(_("链位"), max_length=16, choices=ChainPosition.choices)
+    description = models.TextField(_("说明"), blank=True)
+    gbt_codes = models.JSONField(_("国民经济行业分类代码"), default=list, validators=[validate_gbt_codes],
+                                 help_text=_("GB/T 4754-2017 小类代码列表，如 [\"3841\"]"))
+    keywords = models.JSONField(_("关键词"), default=list, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "产业链环节"
-        verbose_name_plural = "产业链环节"
+        verbose_name = _("产业链环节")
+        verbose_name_plural = _("产业链环节")
         ordering = ["industry", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["industry", "name"], name="unique_node_name_per_industry"),
@@ -82,10 +83,10 @@ class ChainNode(TimeStampedModel):
     def clean(self):
         super().clean()
         if self.parent_id and self.parent.industry_id != self.industry_id:
-            raise ValidationError({"parent": "上级环节必须属于同一产业。"})
+            raise ValidationError({"parent": _("上级环节必须属于同一产业。")})
         node, seen = self.parent, set()
         while node is not None:
             if node.pk == self.pk or node.pk in seen:
-                raise ValidationError({"parent": "上级环节不能形成循环。"})
+                raise ValidationError({"parent": _("上级环节不能形成循环。")})
             seen.add(node.pk)
             node = node.parent
