@@ -8,6 +8,7 @@ role reads nothing.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from lianzhao.accounts.choices import Role
 
@@ -56,7 +57,7 @@ def can_edit_enterprises(user) -> bool:
     return role_of(user) in (Role.ADMIN, Role.OFFICER)
 
 
-def require(allowed: bool, message: str = "您没有权限执行此操作。") -> None:
+def require(allowed: bool, message: str = _("您没有权限执行此操作。")) -> None:
     """Raise PermissionDenied (HTTP 403) unless ``allowed``."""
     if not allowed:
         raise PermissionDenied(message)

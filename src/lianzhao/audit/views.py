@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lianzhao.accounts import permissions
@@ -13,7 +14,7 @@ from lianzhao.audit.models import AuditRecord
 
 @require_GET
 def audit_list(request):
-    permissions.require(permissions.can_view_audit(request.user), "只有管理员和领导可以查看审计日志。")
+    permissions.require(permissions.can_view_audit(request.user), _("只有管理员和领导可以查看审计日志。"))
     records = AuditRecord.objects.select_related("actor")
     action = request.GET.get("action", "")
     if action in AuditAction.values:

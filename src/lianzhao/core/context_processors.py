@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from lianzhao.accounts import permissions
 from lianzhao.accounts.choices import Role
@@ -12,20 +13,21 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    # gettext_noop marks the labels for the catalogue; base.html translates them ({% translate %}).
     items = [
-        ("dashboard", "驾驶舱", reverse("dashboard")),
-        ("industries", "产业链", reverse("industry_list")),
-        ("analysis", "补链分析", reverse("analysis_overview")),
-        ("projects", "招商项目", reverse("project_list")),
-        ("enterprises", "企业库", reverse("enterprise_list")),
-        ("dispatch", "统筹调度", reverse("weekly_report")),
+        ("dashboard", gettext_noop("驾驶舱"), reverse("dashboard")),
+        ("industries", gettext_noop("产业链"), reverse("industry_list")),
+        ("analysis", gettext_noop("补链分析"), reverse("analysis_overview")),
+        ("projects", gettext_noop("招商项目"), reverse("project_list")),
+        ("enterprises", gettext_noop("企业库"), reverse("enterprise_list")),
+        ("dispatch", gettext_noop("统筹调度"), reverse("weekly_report")),
     ]
     if permissions.role_of(user) == Role.OFFICER:
-        items.insert(3, ("my_projects", "我的项目", reverse("my_projects")))
+        items.insert(3, ("my_projects", gettext_noop("我的项目"), reverse("my_projects")))
     if permissions.can_view_audit(user):
-        items.append(("audit", "审计日志", reverse("audit_list")))
+        items.append(("audit", gettext_noop("审计日志"), reverse("audit_list")))
     if user.is_staff:
-        items.append(("admin", "基础数据管理", reverse("admin:index")))
+        items.append(("admin", gettext_noop("基础数据管理"), reverse("admin:index")))
     path = request.path
     # The longest matching prefix wins, so /projects/mine/ marks 我的项目 and not 招商项目 too.
     matches = [url for _, _, url in items if (path == url if url == "/" else path.startswith(url))]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from lianzhao.enterprises.models import Enterprise
 from lianzhao.industries.models import ChainNode
@@ -30,7 +31,7 @@ class EnterpriseForm(forms.ModelForm):
         try:
             divisions = load_divisions(include_townships=len(code) == 9)
         except DataDirError as exc:
-            raise forms.ValidationError(f"无法校验区划代码：{exc}") from exc
+            raise forms.ValidationError(_("无法校验区划代码：%(error)s") % {"error": exc}) from exc
         if code not in divisions:
-            raise forms.ValidationError(f"区划代码 {code} 不存在（统计用区划代码）。")
+            raise forms.ValidationError(_("区划代码 %(code)s 不存在（统计用区划代码）。") % {"code": code})
         return code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lianzhao.accounts import permissions
 from lianzhao.audit.choices import AuditAction
@@ -12,7 +13,7 @@ from lianzhao.enterprises.models import Enterprise
 
 def save_enterprise(form, *, acting_user) -> Enterprise:
     """Save a validated ``EnterpriseForm`` (create or update), auditing before/after values."""
-    permissions.require(permissions.can_edit_enterprises(acting_user), "您没有维护企业信息的权限。")
+    permissions.require(permissions.can_edit_enterprises(acting_user), _("您没有维护企业信息的权限。"))
     instance = form.instance
     creating = instance.pk is None
     with transaction.atomic():

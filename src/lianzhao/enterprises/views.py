@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianzhao.accounts import permissions
@@ -48,14 +49,14 @@ def enterprise_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def enterprise_form(request, pk=None):
-    permissions.require(permissions.can_edit_enterprises(request.user), "您没有维护企业信息的权限。")
+    permissions.require(permissions.can_edit_enterprises(request.user), _("您没有维护企业信息的权限。"))
     instance = get_object_or_404(Enterprise, pk=pk) if pk else None
     form = EnterpriseForm(request.POST or None, instance=instance)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             enterprise = save_enterprise(form, acting_user=request.user)
-            messages.success(request, f"企业“{enterprise.name}”已保存。")
+            messages.success(request, _("企业“%(name)s”已保存。") % {"name": enterprise.name})
             return redirect("enterprise_detail", pk=enterprise.pk)
         status = 400
     return render(request, "enterprises/enterprise_form.html",

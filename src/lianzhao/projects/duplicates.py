@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from django.utils.translation import gettext as _
+
 from lianzhao.projects.models import InvestmentProject
 
 NAME_THRESHOLD = 0.6
@@ -81,9 +83,9 @@ def find_duplicate_candidates(*, name: str, investor=None, industry=None,
         if score < NAME_THRESHOLD:
             continue
         if investor is not None and project.investor_id == getattr(investor, "pk", investor):
-            why = f"同一投资方“{project.investor}”，项目名称相似"
+            why = _("同一投资方“%(investor)s”，项目名称相似") % {"investor": project.investor}
         else:
-            why = f"同一产业“{project.industry}”（至少一方未填投资方），项目名称相似"
+            why = _("同一产业“%(industry)s”（至少一方未填投资方），项目名称相似") % {"industry": project.industry}
         found.append(DuplicateCandidate(project, round(score, 2), why))
     found.sort(key=lambda c: (-c.similarity, c.project.pk))
     return found[:limit]

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from lianzhao.accounts.choices import Role
 from lianzhao.accounts.models import Department, User
 from lianzhao.core import xlsx
+from lianzhao.core.i18n import data_label
 from lianzhao.industries.models import Industry
 from lianzhao.projects.choices import PIPELINE, STAGE_DATE_FIELD, AttractionMethod, ProjectStage
 
@@ -39,7 +40,9 @@ class ImportColumn:
         return xlsx.Column(self.label, self.kind, self.width)
 
 
-_STAGE_LABELS = "、".join(s.label for s in PIPELINE)
+# The workbook is a Chinese exchange format: stage names in headers and help are the data language's,
+# however this module happens to be first imported.
+_STAGE_LABELS = "、".join(data_label(s) for s in PIPELINE)
 
 COLUMNS: list[ImportColumn] = [
     ImportColumn("id", "ID", kind="int", width=8,
@@ -63,14 +66,14 @@ COLUMNS: list[ImportColumn] = [
                  help=f"新项目可直接登记为 {_STAGE_LABELS} 之一（留空为线索），须同时填写该阶段的日期，"
                       "签约及以后的阶段还须填写签约投资额；不能直接登记为暂缓或终止。已有项目的阶段只能按流程"
                       "前进一步（或暂缓、终止），与在项目页办理相同，须满足该阶段的佐证要求。"),
-    *[ImportColumn(STAGE_DATE_FIELD[s], f"{s.label}日期", kind="date", width=12,
+    *[ImportColumn(STAGE_DATE_FIELD[s], f"{data_label(s)}日期", kind="date", width=12,
                    help=(f"日期，如 2025-03-28。" + ("新项目留空时为导入当天。" if s == ProjectStage.LEAD else
                          "")) + "已登记的阶段日期不能通过导入修改；不能晚于今天；各阶段日期须按先后顺序。")
       for s in PIPELINE[:4]],
     ImportColumn("signed_amount", "签约投资额（亿元）", kind="amount", width=12,
                  help="签约时的投资额，单位亿元。新项目登记为签约及以后阶段时必填；已有项目只在本次变更为签约时填写。"
                       "增资、技改升级请在项目页登记投资变更（不重复统计）。"),
-    *[ImportColumn(STAGE_DATE_FIELD[s], f"{s.label}日期", kind="date", width=12,
+    *[ImportColumn(STAGE_DATE_FIELD[s], f"{data_label(s)}日期", kind="date", width=12,
                    help="日期，如 2025-03-28。规则同上。") for s in PIPELINE[4:]],
     ImportColumn("stage_note", "阶段变更说明", width=24,
                  help="已有项目本次变更阶段时的说明；变更为暂缓或终止时必填（原因）。"),

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from lianzhao.accounts.models import Department
 from lianzhao.industries.models import Industry
@@ -10,15 +11,15 @@ from lianzhao.projects.models import InvestmentProject
 class InvestmentProjectFilterSet(django_filters.FilterSet):
     """Filters shared by the project list page and any export of it."""
 
-    q = django_filters.CharFilter(label="搜索", method="filter_q",
-                                  widget=forms.TextInput(attrs={"placeholder": "项目、投资方或引荐人"}))
-    stage = django_filters.MultipleChoiceFilter(label="阶段", choices=ProjectStage.choices,
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q",
+                                  widget=forms.TextInput(attrs={"placeholder": _("项目、投资方或引荐人")}))
+    stage = django_filters.MultipleChoiceFilter(label=_("阶段"), choices=ProjectStage.choices,
                                                 widget=forms.SelectMultiple(attrs={"size": 4}))
-    industry = django_filters.ModelChoiceFilter(label="产业", queryset=Industry.objects.all())
-    department = django_filters.ModelChoiceFilter(label="部门", queryset=Department.objects.all())
-    method = django_filters.ChoiceFilter(label="招商方式", choices=AttractionMethod.choices)
-    light = django_filters.ChoiceFilter(label="红黄绿灯", choices=Light.choices, method="filter_light")
-    mine = django_filters.BooleanFilter(label="仅看我负责的", method="filter_mine",
+    industry = django_filters.ModelChoiceFilter(label=_("产业"), queryset=Industry.objects.all())
+    department = django_filters.ModelChoiceFilter(label=_("部门"), queryset=Department.objects.all())
+    method = django_filters.ChoiceFilter(label=_("招商方式"), choices=AttractionMethod.choices)
+    light = django_filters.ChoiceFilter(label=_("红黄绿灯"), choices=Light.choices, method="filter_light")
+    mine = django_filters.BooleanFilter(label=_("仅看我负责的"), method="filter_mine",
                                         widget=forms.CheckboxInput)
 
     class Meta:

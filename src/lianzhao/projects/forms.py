@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from lianzhao.accounts.choices import Role
 from lianzhao.accounts.models import Department, User
@@ -10,6 +12,7 @@ from lianzhao.industries.models import ChainNode, Industry
 from lianzhao.projects.choices import (
     MANUAL_EVENT_KINDS,
     PLANNED_DATE_FIELD,
+    EventKind,
     InvestmentChangeKind,
     ProjectStage,
 )
@@ -19,7 +22,7 @@ from lianzhao.projects.models import InvestmentProject
 from lianzhao.projects.services import EDITABLE_FIELDS
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-FILE_HELP = f"{ALLOWED_LABEL}，不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB"
+FILE_HELP = format_lazy(_("{types}，不超过 {mb} MB"), types=ALLOWED_LABEL, mb=MAX_UPLOAD_BYTES // 1024 // 1024)
 
 
 class InvestmentProjectForm(forms.ModelForm):
@@ -32,10 +35,10 @@ class InvestmentProjectForm(forms.ModelForm):
         fields = list(EDITABLE_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
         error_messages = {
-            "amount": {"invalid": "计划投资额须为数字（单位：亿元），如 12.5。"},
-            "name": {"required": "请填写项目名称。"},
-            "industry": {"required": "请选择所属产业。"},
-            "department": {"invalid_choice": "所选部门无效：招商专员只能选择本部门。"},
+            "amount": {"invalid": _("计划投资额须为数字（单位：亿元），如 12.5。")},
+            "name": {"required": _("请填写项目名称。")},
+            "industry": {"required": _("请选择所属产业。")},
+            "department": {"invalid_choice": _("所选部门无效：招商专员只能选择本部门。")},
         }
 
     def __init__(self, *args, user=None, **kwargs):
@@ -53,22 +56,24 @@ class InvestmentProjectForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             self.fields["confirm_duplicate"] = forms.BooleanField(
-                label="仍然创建（已核对，上述疑似重复项目与本项目不是同一项目）", required=False)
+                label=_("仍然创建（已核对，上述疑似重复项目与本项目不是同一项目）"), required=False)
         self.duplicate_candidates = []
 
     def clean(self):
         data = super().clean()
         node, industry = data.get("chain_node"), data.get("industry")
         if node and industry and node.industry_id != industry.pk:
-            self.add_error("chain_node", f"环节“{node.name}”不属于产业“{industry.name}”。")
+            self.add_error("chain_node", _("环节“%(node)s”不属于产业“%(industry)s”。")
+                           % {"node": node.name, "industry": industry.name})
         name, investor = data.get("name"), data.get("investor")
         if name:
             clash = InvestmentProject.all_objects.filter(name=name, investor=investor)
             if self.instance.pk:
                 clash = clash.exclude(pk=self.instance.pk)
             if clash.exists():
-                who = f"投资方“{investor}”" if investor else "未填投资方的项目中"
-                self.add_error("name", f"{who}已有同名项目“{name}”，请勿重复登记。")
+                message = (_("投资方“%(investor)s”已有同名项目“%(name)s”，请勿重复登记。") if investor
+                           else _("未填投资方的项目中已有同名项目“%(name)s”，请勿重复登记。"))
+                self.add_error("name", message % {"investor": investor, "name": name})
             elif not self.instance.pk and not self.errors:
                 self._warn_duplicates(name, investor, industry)
         return data
@@ -77,9 +82,10 @@ class InvestmentProjectForm(forms.ModelForm):
         # 一个项目一个身份: show likely duplicates and ask for an explicit "仍然创建".
         self.duplicate_candidates = find_duplicate_candidates(name=name, investor=investor, industry=industry)
         if self.duplicate_candidates and not self.cleaned_data.get("confirm_duplicate"):
-            self.add_error("confirm_duplicate", (
-                f"发现 {len(self.duplicate_candidates)} 个疑似重复的项目（名称相似度 ≥ {NAME_THRESHOLD}），"
-                "请先核对；确认不是同一项目后勾选“仍然创建”再保存。同一项目的增资、重新签约请在原项目上登记。"))
+            self.add_error("confirm_duplicate", _(
+                "发现 %(count)s 个疑似重复的项目（名称相似度 ≥ %(threshold)s），请先核对；确认不是同一项目后"
+                "勾选“仍然创建”再保存。同一项目的增资、重新签约请在原项目上登记。")
+                % {"count": len(self.duplicate_candidates), "threshold": NAME_THRESHOLD})
 
     def validate_unique(self):
         # Uniqueness is checked in clean() with a clearer message naming the investor.
@@ -90,23 +96,23 @@ class StageChangeForm(forms.Form):
     """Move a project to its next stage. Which evidence fields are required depends on the target
     stage; the service decides (STAGE_EVIDENCE_FIELDS) and reports missing ones at their field."""
 
-    to_stage = forms.ChoiceField(label="变更为", choices=ProjectStage.choices)
+    to_stage = forms.ChoiceField(label=_("变更为"), choices=ProjectStage.choices)
     from_stage = forms.CharField(widget=forms.HiddenInput, required=False)
-    on = forms.DateField(label="日期", widget=DATE_WIDGET)
+    on = forms.DateField(label=_("日期"), widget=DATE_WIDGET)
     signed_amount = forms.DecimalField(
-        label="签约投资额（亿元）", required=False, min_value=0, max_digits=12, decimal_places=2,
-        error_messages={"invalid": "签约投资额须为数字（单位：亿元）。", "min_value": "签约投资额不能为负数。"})
-    signed_counterparty = forms.CharField(label="签约主体", required=False, max_length=128)
-    registered_uscc = forms.CharField(label="新设企业统一社会信用代码", required=False, max_length=18)
-    construction_permit_no = forms.CharField(label="施工许可证号", required=False, max_length=64)
-    capacity_text = forms.CharField(label="达产产能", required=False, max_length=200,
-                                    widget=forms.TextInput(attrs={"placeholder": "如：年产 10 万套电驱总成"}))
+        label=_("签约投资额（亿元）"), required=False, min_value=0, max_digits=12, decimal_places=2,
+        error_messages={"invalid": _("签约投资额须为数字（单位：亿元）。"), "min_value": _("签约投资额不能为负数。")})
+    signed_counterparty = forms.CharField(label=_("签约主体"), required=False, max_length=128)
+    registered_uscc = forms.CharField(label=_("新设企业统一社会信用代码"), required=False, max_length=18)
+    construction_permit_no = forms.CharField(label=_("施工许可证号"), required=False, max_length=64)
+    capacity_text = forms.CharField(label=_("达产产能"), required=False, max_length=200,
+                                    widget=forms.TextInput(attrs={"placeholder": _("如：年产 10 万套电驱总成")}))
     capacity_value = forms.DecimalField(
-        label="产能数值（可选）", required=False, min_value=0, max_digits=14, decimal_places=2,
-        error_messages={"invalid": "产能数值须为数字。", "min_value": "产能数值不能为负数。"})
-    capacity_unit = forms.CharField(label="产能单位（可选）", required=False, max_length=16)
-    evidence_file = forms.FileField(label="佐证材料", required=False, help_text=FILE_HELP)
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        label=_("产能数值（可选）"), required=False, min_value=0, max_digits=14, decimal_places=2,
+        error_messages={"invalid": _("产能数值须为数字。"), "min_value": _("产能数值不能为负数。")})
+    capacity_unit = forms.CharField(label=_("产能单位（可选）"), required=False, max_length=16)
+    evidence_file = forms.FileField(label=_("佐证材料"), required=False, help_text=FILE_HELP)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     EVIDENCE = ("signed_amount", "signed_counterparty", "registered_uscc", "construction_permit_no",
                 "capacity_text", "capacity_value", "capacity_unit")
@@ -126,9 +132,9 @@ class StageChangeForm(forms.Form):
 
 
 class ProjectEventForm(forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=[(k.value, k.label) for k in MANUAL_EVENT_KINDS])
-    occurred_on = forms.DateField(label="日期", widget=DATE_WIDGET)
-    text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(label=_("类型"), choices=[c for c in EventKind.choices if c[0] in MANUAL_EVENT_KINDS])
+    occurred_on = forms.DateField(label=_("日期"), widget=DATE_WIDGET)
+    text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,13 +162,13 @@ class ProjectPlanForm(forms.ModelForm):
 class InvestmentChangeForm(forms.Form):
     """A capital increase, upgrade, re-signing or reduction of a signed project."""
 
-    kind = forms.ChoiceField(label="变更类型", choices=InvestmentChangeKind.choices)
-    on = forms.DateField(label="日期", widget=DATE_WIDGET)
+    kind = forms.ChoiceField(label=_("变更类型"), choices=InvestmentChangeKind.choices)
+    on = forms.DateField(label=_("日期"), widget=DATE_WIDGET)
     amount = forms.DecimalField(
-        label="金额（亿元）", required=False, min_value=0, max_digits=12, decimal_places=2,
-        help_text="增资、技改升级填新增额，减资填减少额（均填正数）；重新签约不填（按 0 计，不重复统计）。",
-        error_messages={"invalid": "金额须为数字（单位：亿元）。", "min_value": "金额请填正数；减资也填正数。"})
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        label=_("金额（亿元）"), required=False, min_value=0, max_digits=12, decimal_places=2,
+        help_text=_("增资、技改升级填新增额，减资填减少额（均填正数）；重新签约不填（按 0 计，不重复统计）。"),
+        error_messages={"invalid": _("金额须为数字（单位：亿元）。"), "min_value": _("金额请填正数；减资也填正数。")})
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,18 +176,18 @@ class InvestmentChangeForm(forms.Form):
 
 
 class ProjectFileForm(forms.Form):
-    file = forms.FileField(label="文件", help_text=FILE_HELP,
-                           error_messages={"required": "请选择要上传的文件。"})
-    stage = forms.ChoiceField(label="所属阶段", required=False,
-                              choices=[("", "（不指定）"), *ProjectStage.choices])
+    file = forms.FileField(label=_("文件"), help_text=FILE_HELP,
+                           error_messages={"required": _("请选择要上传的文件。")})
+    stage = forms.ChoiceField(label=_("所属阶段"), required=False,
+                              choices=[("", _("（不指定）")), *ProjectStage.choices])
 
 
 class ProjectMergeForm(forms.Form):
     """Merge this project (the duplicate) into another one, named by its 编号."""
 
-    keep = forms.IntegerField(label="保留的项目编号", min_value=1,
-                              error_messages={"required": "请填写要保留的项目编号。",
-                                              "invalid": "项目编号须为数字。"})
-    confirm = forms.BooleanField(label="确认合并：本项目的动态、材料和投资变更移入保留的项目，本项目不再单独统计",
-                                 error_messages={"required": "请勾选确认合并。"})
-    note = forms.CharField(label="说明", required=False, max_length=200)
+    keep = forms.IntegerField(label=_("保留的项目编号"), min_value=1,
+                              error_messages={"required": _("请填写要保留的项目编号。"),
+                                              "invalid": _("项目编号须为数字。")})
+    confirm = forms.BooleanField(label=_("确认合并：本项目的动态、材料和投资变更移入保留的项目，本项目不再单独统计"),
+                                 error_messages={"required": _("请勾选确认合并。")})
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)

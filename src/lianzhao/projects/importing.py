@@ -22,6 +22,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
 from lianzhao.accounts import permissions
@@ -53,14 +54,14 @@ _YES = {"是", "y", "yes", "true", "1", "确认"}
 class ProjectImportForm(forms.Form):
     """The upload field of the import page."""
 
-    file = forms.FileField(label="Excel 文件（.xlsx）", error_messages={"required": "请选择要导入的 Excel 文件。"})
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"), error_messages={"required": _("请选择要导入的 Excel 文件。")})
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）。")
+            raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）。"))
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(f"文件超过 {MAX_BYTES // 1024 // 1024} MB。")
+            raise forms.ValidationError(_("文件超过 %(mb)s MB。") % {"mb": MAX_BYTES // 1024 // 1024})
         return upload
 
 

@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lianzhao.accounts import permissions
 from lianzhao.audit.models import AuditRecord
 from lianzhao.core.forms import apply_validation_error
 from lianzhao.core.htmx import is_htmx
+from lianzhao.core.i18n import data_language
 from lianzhao.projects import counting, lights, services
 from lianzhao.projects.duplicates import find_duplicate_candidates
 from lianzhao.projects.filters import InvestmentProjectFilterSet
@@ -41,8 +43,10 @@ def project_list(request):
         request.GET, queryset=InvestmentProject.objects.with_related().with_light(today, rule), request=request
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    for project in page:
-        project.light_state = project.light_info(today, rule)
+    # lights.py words a light's reasons in Chinese; a stage named inside one must be Chinese too.
+    with data_language():
+        for project in page:
+            project.light_state = project.light_info(today, rule)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -59,10 +63,12 @@ def project_list(request):
 def _workflow_context(request, project, stage_form=None, event_form=None):
     can_edit = permissions.can_edit_project(request.user, project) and not project.is_merged
     rule = TrafficLightRule.load()
+    with data_language():  # the light's reasons are Chinese sentences (lights.py)
+        light = project.light_info(lights.today(), rule)
     return {
         "project": project,
         "can_edit": can_edit,
-        "light": project.light_info(lights.today(), rule),
+        "light": light,
         "events": project.events.select_related("actor"),
         "files": project.files.select_related("uploaded_by"),
         "stage_form": stage_form or (StageChangeForm(project=project) if can_edit else None),
@@ -115,18 +121,20 @@ def _respond_workflow(request, project, *, stage_form=None, event_form=None, sta
 @require_POST
 def project_stage(request, pk):
     project = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, project), "您只能推进本部门的项目。")
+    permissions.require(permissions.can_edit_project(request.user, project), _("您只能推进本部门的项目。"))
     form = StageChangeForm(request.POST, request.FILES, project=project)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.change_stage(project, data["to_stage"], acting_user=request.user, on=data["on"],
-                                  note=data["note"], from_stage=data["from_stage"] or None,
-                                  evidence=form.evidence(), upload=data["evidence_file"])
+            # Services write timeline text that names stages: in the data language (lianzhao.core.i18n).
+            with data_language():
+                services.change_stage(project, data["to_stage"], acting_user=request.user, on=data["on"],
+                                      note=data["note"], from_stage=data["from_stage"] or None,
+                                      evidence=form.evidence(), upload=data["evidence_file"])
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "阶段已更新。")
+            messages.success(request, _("阶段已更新。"))
             return _respond_workflow(request, project)
     return _respond_workflow(request, project, stage_form=form, status=400)
 
@@ -134,33 +142,35 @@ def project_stage(request, pk):
 @require_POST
 def project_event_add(request, pk):
     project = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, project), "您只能为本部门的项目记录动态。")
+    permissions.require(permissions.can_edit_project(request.user, project), _("您只能为本部门的项目记录动态。"))
     form = ProjectEventForm(request.POST)
     if form.is_valid():
         try:
-            services.add_event(project, acting_user=request.user, **form.cleaned_data)
+            with data_language():
+                services.add_event(project, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "动态已记录。")
+            messages.success(request, _("动态已记录。"))
             return _respond_workflow(request, project)
     return _respond_workflow(request, project, event_form=form, status=400)
 
 
 @require_http_methods(["GET", "POST"])
 def project_create(request):
-    permissions.require(permissions.can_create_project(request.user), "您没有新建项目的权限。")
+    permissions.require(permissions.can_create_project(request.user), _("您没有新建项目的权限。"))
     form = InvestmentProjectForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in services.EDITABLE_FIELDS if k in form.cleaned_data}
             try:
-                project = services.create_project(data=data, acting_user=request.user)
+                with data_language():
+                    project = services.create_project(data=data, acting_user=request.user)
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, f"项目“{project.name}”已登记为线索。")
+                messages.success(request, _("项目“%(name)s”已登记为线索。") % {"name": project.name})
                 return redirect("project_detail", pk=project.pk)
         status = 400
     return render(request, "projects/project_form.html", {"form": form, "creating": True}, status=status)
@@ -186,14 +196,15 @@ def _versioned_form_page(request, project, form, *, save, success: str, template
 @require_http_methods(["GET", "POST"])
 def project_edit(request, pk):
     project = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, project), "您只能修改本部门的项目。")
+    permissions.require(permissions.can_edit_project(request.user, project), _("您只能修改本部门的项目。"))
     form = InvestmentProjectForm(request.POST or None, instance=project, user=request.user)
 
     def save(data):
-        services.update_project(project, changes={k: data[k] for k in services.EDITABLE_FIELDS},
-                                acting_user=request.user, expected_version=data.get("version"))
+        with data_language():
+            services.update_project(project, changes={k: data[k] for k in services.EDITABLE_FIELDS},
+                                    acting_user=request.user, expected_version=data.get("version"))
 
-    return _versioned_form_page(request, project, form, save=save, success="项目信息已保存。",
+    return _versioned_form_page(request, project, form, save=save, success=_("项目信息已保存。"),
                                 template="projects/project_form.html", context={"creating": False})
 
 
@@ -201,31 +212,33 @@ def project_edit(request, pk):
 def project_plan(request, pk):
     """Edit the milestone plan; a save from an out-of-date page is refused with 409."""
     project = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, project), "您只能修改本部门项目的计划节点。")
+    permissions.require(permissions.can_edit_project(request.user, project), _("您只能修改本部门项目的计划节点。"))
     form = ProjectPlanForm(request.POST or None, instance=project)
 
     def save(data):
-        services.update_plan(project, planned={k: data[k] for k in ProjectPlanForm.Meta.fields},
-                             acting_user=request.user, expected_version=data.get("version"))
+        with data_language():
+            services.update_plan(project, planned={k: data[k] for k in ProjectPlanForm.Meta.fields},
+                                 acting_user=request.user, expected_version=data.get("version"))
 
-    return _versioned_form_page(request, project, form, save=save, success="计划节点已保存。",
+    return _versioned_form_page(request, project, form, save=save, success=_("计划节点已保存。"),
                                 template="projects/project_plan.html")
 
 
 @require_POST
 def project_investment_change(request, pk):
     project = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, project), "您只能为本部门的项目登记投资变更。")
+    permissions.require(permissions.can_edit_project(request.user, project), _("您只能为本部门的项目登记投资变更。"))
     form = InvestmentChangeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_investment_change(project, kind=data["kind"], on=data["on"], amount=data["amount"],
-                                              note=data["note"], acting_user=request.user)
+            with data_language():
+                services.record_investment_change(project, kind=data["kind"], on=data["on"], amount=data["amount"],
+                                                  note=data["note"], acting_user=request.user)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "投资变更已登记。")
+            messages.success(request, _("投资变更已登记。"))
             return redirect("project_detail", pk=project.pk)
     return _render_detail(request, project, change_form=form, status=400)
 
@@ -233,16 +246,17 @@ def project_investment_change(request, pk):
 @require_POST
 def project_file_upload(request, pk):
     project = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, project), "您只能为本部门的项目上传材料。")
+    permissions.require(permissions.can_edit_project(request.user, project), _("您只能为本部门的项目上传材料。"))
     form = ProjectFileForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.attach_file(project, form.cleaned_data["file"], stage=form.cleaned_data["stage"],
-                                 acting_user=request.user)
+            with data_language():
+                services.attach_file(project, form.cleaned_data["file"], stage=form.cleaned_data["stage"],
+                                     acting_user=request.user)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "材料已上传。")
+            messages.success(request, _("材料已上传。"))
             return redirect("project_detail", pk=project.pk)
     return _render_detail(request, project, file_form=form, status=400)
 
@@ -255,7 +269,7 @@ def project_file_download(request, pk, file_pk):
     try:
         handle = stored.file.open("rb")
     except FileNotFoundError as exc:
-        raise Http404("文件不存在或已被移除。") from exc
+        raise Http404(_("文件不存在或已被移除。")) from exc
     response = FileResponse(handle, as_attachment=True, filename=stored.original_name,
                             content_type=stored.content_type)
     response["X-Content-Type-Options"] = "nosniff"
@@ -267,19 +281,20 @@ def project_file_download(request, pk, file_pk):
 def project_merge(request, pk):
     """Merge this project (a duplicate) into the project named in the form."""
     duplicate = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, duplicate), "您只能合并本部门的项目。")
+    permissions.require(permissions.can_edit_project(request.user, duplicate), _("您只能合并本部门的项目。"))
     form = ProjectMergeForm(request.POST)
     if form.is_valid():
         keep = InvestmentProject.objects.filter(pk=form.cleaned_data["keep"]).first()
         if keep is None:
-            form.add_error("keep", f"没有编号为 {form.cleaned_data['keep']} 的项目（或它已被合并）。")
+            form.add_error("keep", _("没有编号为 %(pk)s 的项目（或它已被合并）。") % {"pk": form.cleaned_data["keep"]})
         else:
             try:
-                services.merge_projects(keep, duplicate, acting_user=request.user, note=form.cleaned_data["note"])
+                with data_language():
+                    services.merge_projects(keep, duplicate, acting_user=request.user, note=form.cleaned_data["note"])
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, f"已将“{duplicate.name}”合并入本项目。")
+                messages.success(request, _("已将“%(name)s”合并入本项目。") % {"name": duplicate.name})
                 return redirect("project_detail", pk=keep.pk)
     return _render_detail(request, duplicate, merge_form=form, status=400)
 
@@ -294,7 +309,8 @@ def my_projects(request):
                 .filter(officer=request.user).exclude(stage__in=lights.CLOSED_STAGES))
     rows = []
     for project in projects:
-        info = project.light_info(today, rule)
+        with data_language():  # the light's reasons are Chinese sentences (lights.py)
+            info = project.light_info(today, rule)
         upcoming = lights.next_milestone(stage=project.stage, paused_from=project.paused_from,
                                          stage_dates=project.stage_dates(), planned=project.planned_dates())
         days_left = (upcoming[1] - today).days if upcoming else None

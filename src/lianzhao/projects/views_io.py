@@ -8,9 +8,11 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianzhao.accounts import permissions
+from lianzhao.core.i18n import data_language
 from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
 from lianzhao.projects import exporting, lights
 from lianzhao.projects.filters import InvestmentProjectFilterSet
@@ -31,29 +33,35 @@ def project_export(request):
     queryset = InvestmentProject.objects.with_related().with_light(lights.today(), TrafficLightRule.load())
     filterset = InvestmentProjectFilterSet(request.GET, queryset=queryset, request=request)
     today = timezone.localdate()
-    return _xlsx(exporting.export_workbook(filterset.qs), f"招商项目_{today:%Y%m%d}.xlsx",
-                 f"projects-{today:%Y%m%d}.xlsx")
+    with data_language():  # the workbook is the Chinese import format, whatever the UI language
+        content = exporting.export_workbook(filterset.qs)
+    return _xlsx(content, f"招商项目_{today:%Y%m%d}.xlsx", f"projects-{today:%Y%m%d}.xlsx")
 
 
 @require_GET
 def project_import_template(request):
     permissions.require(permissions.can_read(request.user))
-    return _xlsx(exporting.template_workbook(), "招商项目导入模板.xlsx", "project-import-template.xlsx")
+    with data_language():
+        content = exporting.template_workbook()
+    return _xlsx(content, "招商项目导入模板.xlsx", "project-import-template.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
 def project_import(request):
     """Upload a filled template; all rows are imported or none, with every error listed."""
-    permissions.require(permissions.can_create_project(request.user), "您没有导入项目的权限。")
+    permissions.require(permissions.can_create_project(request.user), _("您没有导入项目的权限。"))
     form = ProjectImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "errors": [], "columns": exporting.COLUMNS}
     if request.method == "POST":
         if form.is_valid():
-            result = import_projects(form.cleaned_data["file"], acting_user=request.user)
+            # The file's headers, stages and methods are Chinese, and so are the row errors that quote them.
+            with data_language():
+                result = import_projects(form.cleaned_data["file"], acting_user=request.user)
             if result.ok:
-                messages.success(request, (
-                    f"导入完成：新建 {len(result.created)} 个项目，更新 {len(result.updated)} 个"
-                    f"（其中阶段变更 {result.stage_changes} 个），{result.unchanged} 个无变化。"))
+                messages.success(request, _(
+                    "导入完成：新建 %(created)s 个项目，更新 %(updated)s 个（其中阶段变更 %(moved)s 个），"
+                    "%(unchanged)s 个无变化。") % {"created": len(result.created), "updated": len(result.updated),
+                                                  "moved": result.stage_changes, "unchanged": result.unchanged})
                 return redirect("project_list")
             context["errors"] = [str(e) for e in result.errors]
         return render(request, "projects/project_import.html", context, status=400)
