@@ -7,14 +7,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.db.models import Count, Q
+from django.utils.translation import gettext, gettext_noop
 
 from lianzhao.analysis.engine import RegionalContext
 from lianzhao.econ.gaps import ChainNodeInput, GapThresholds, chain_node_inputs, find_gaps
+from lianzhao.industries.choices import ChainPosition
 from lianzhao.industries.models import ChainNode
 
 #: Colours of the classes on the chain map (also used in the legend).
 CLASS_COLOURS = {"fill": "#d9480f", "strengthen": "#f59f00", "extend": "#7048e8", "advantage": "#2b8a3e",
                  "watch": "#adb5bd"}
+#: The classes' names as the UI shows them (econ.gaps names them in Chinese only).
+CLASS_LABELS = {"fill": gettext_noop("补链"), "strengthen": gettext_noop("强链"), "extend": gettext_noop("延链"),
+                "advantage": gettext_noop("优势"), "watch": gettext_noop("待观察")}
 YI = 1e4  # 万元 per 亿元
 
 
@@ -60,14 +65,16 @@ def industry_gaps(industry, context: RegionalContext) -> IndustryGaps:
 
 
 def rows_for_display(gaps: IndustryGaps, sort: str = "") -> list[dict]:
-    """Plain rows (亿元) for the HTML table, the Excel workbook and the CLI."""
+    """Plain rows (亿元) for the HTML table, the Excel workbook and the CLI, with labels in the active
+    language (the exports build them inside :func:`lianzhao.core.i18n.data_language`)."""
     rows = []
     for node in gaps.nodes:
         r = gaps.table.loc[node.key]
         rows.append({
             "key": node.key, "industry": gaps.industry.name, "node": node.name,
             "position": node.get_position_display(), "sectors": r["sectors"],
-            "klass": r["klass"], "klass_label": r["klass_label"],
+            "klass": r["klass"],
+            "klass_label": gettext(CLASS_LABELS[r["klass"]]) if r["klass"] in CLASS_LABELS else r["klass_label"],
             "demand": float(r["demand"]) / YI, "local_supply": float(r["local_supply"]) / YI,
             "leakage": float(r["leakage"]) / YI,
             "local_share": None if pd.isna(r["local_share"]) else float(r["local_share"]),
@@ -109,4 +116,4 @@ def chart_data(gaps: IndustryGaps, rows: list[dict]) -> dict:
             links.append({"source": str(node.parent_id), "target": str(node.pk)})
     legend = [{"klass": k, "colour": c} for k, c in CLASS_COLOURS.items()]
     return {"nodes": out_nodes, "links": links, "legend": legend,
-            "columns": ["上游", "中游", "下游"]}
+            "columns": [ChainPosition(p).label for p in POSITION_COLUMN]}

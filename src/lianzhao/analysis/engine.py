@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
+from django.utils.translation import gettext as _
 
 from lianzhao.analysis.choices import Measure, SectorLevel
 from lianzhao.analysis.models import AnalysisSettings, RegionalBase
@@ -27,7 +28,7 @@ _lock = threading.Lock()
 
 
 class AnalysisUnavailable(Exception):
-    """The analysis cannot run; the message (Chinese) says what is missing."""
+    """The analysis cannot run; the message (in the active language) says what is missing."""
 
 
 @dataclass(frozen=True)
@@ -72,16 +73,21 @@ class RegionalContext:
 
     def assumptions(self) -> list[tuple[str, str]]:
         method = {"flq": "FLQ", "aflq": "AFLQ", "cilq": "CILQ", "slq": "SLQ"}[self.method]
+        if self.method in ("flq", "aflq"):
+            method = _("%(method)s，δ = %(delta)s") % {"method": method, "delta": f"{self.delta:g}"}
         rows = [
-            ("全国投入产出表", f"国家统计局 {self.table_year} 年 {self.table_sectors} 部门表（国内产品系数）"),
-            ("区域化方法", method + (f"，δ = {self.delta:g}" if self.method in ("flq", "aflq") else "")),
-            ("区域基础数据", f"{self.base.name}（{'、'.join(str(y) for y in self.base.years)} 年）"),
-            ("基础数据来源", "；".join(self.base.sources)),
+            (_("全国投入产出表"), _("国家统计局 %(year)s 年 %(sectors)s 部门表（国内产品系数）")
+             % {"year": self.table_year, "sectors": self.table_sectors}),
+            (_("区域化方法"), method),
+            (_("区域基础数据"), _("%(name)s（%(years)s 年）")
+             % {"name": self.base.name, "years": "、".join(str(y) for y in self.base.years)}),
+            (_("基础数据来源"), "；".join(self.base.sources)),
         ]
         if self.regional.lambda_star is not None:
             rows.insert(2, ("λ*", f"{self.regional.lambda_star:.4f}"))
         if self.base.sample_rows:
-            rows.append(("示例数据", f"{self.base.sample_rows}/{self.base.rows} 行为示例假设，非统计数据"))
+            rows.append((_("示例数据"), _("%(sample)s/%(rows)s 行为示例假设，非统计数据")
+                         % {"sample": self.base.sample_rows, "rows": self.base.rows}))
         return rows
 
 
@@ -109,11 +115,13 @@ def _output_vector(base: RegionalBase, table: IOTable, settings: AnalysisSetting
         elif level == SectorLevel.IO153 and settings.table_sectors == 42:
             sector = concordance.to_42(code, year=settings.table_year)
         elif level == SectorLevel.IO42 and settings.table_sectors == 153:
-            raise AnalysisUnavailable("区域基础数据为 42 部门口径，不能用于 153 部门分析：请在分析设置中改用 42 部门表。")
+            raise AnalysisUnavailable(_("区域基础数据为 42 部门口径，不能用于 153 部门分析：请在分析设置中改用 42 部门表。"))
         else:
             sector = code
         if sector not in totals:
-            raise AnalysisUnavailable(f"基础数据中的部门 {code} 不在 {settings.table_year} 年 {settings.table_sectors} 部门表中。")
+            raise AnalysisUnavailable(_("基础数据中的部门 %(code)s 不在 %(year)s 年 %(sectors)s 部门表中。")
+                                      % {"code": code, "year": settings.table_year,
+                                         "sectors": settings.table_sectors})
         totals[sector] += float(value)
     return pd.Series(totals, index=table.sectors, name="regional")
 
@@ -132,12 +140,12 @@ def _base_info(base: RegionalBase) -> BaseInfo:
 def regional_context(region) -> RegionalContext:
     """The region's regional IO context (cached until its settings or base change).
 
-    Raises AnalysisUnavailable with a Chinese message when there is no base or no data folder.
+    Raises AnalysisUnavailable with a message when there is no base or no data folder.
     """
     settings = settings_for(region)
     base = active_base(region)
     if base is None:
-        raise AnalysisUnavailable("尚未导入区域基础数据（分部门产出或从业人员），请先在“区域基础数据”中导入。")
+        raise AnalysisUnavailable(_("尚未导入区域基础数据（分部门产出或从业人员），请先在“区域基础数据”中导入。"))
     key = f"{region.code}:{settings.pk}:{settings.version}:{base.pk}"
     with _lock:
         if key in _cache:
@@ -146,7 +154,7 @@ def regional_context(region) -> RegionalContext:
     try:
         table = national_table(settings.table_year, settings.table_sectors)
     except (DataDirError, FileNotFoundError) as exc:
-        raise AnalysisUnavailable(f"无法读取全国投入产出表：{exc}") from exc
+        raise AnalysisUnavailable(_("无法读取全国投入产出表：%(error)s") % {"error": exc}) from exc
     output = _output_vector(base, table, settings)
     measure = "employment" if base.measure == Measure.EMPLOYMENT else "output"
     regional = regionalize(table, output, method=settings.method, delta=float(settings.delta), measure=measure)

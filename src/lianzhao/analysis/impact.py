@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from lianzhao.analysis.engine import RegionalContext
 from lianzhao.analysis.models import ProjectImpactInput
 from lianzhao.econ.construction import project_sector_for_codes
 from lianzhao.econ.impact_card import KINDS, PARTS, ImpactAssumptions, ImpactCard, impact_card
 
 YI = 1e4  # 万元 per 亿元
+#: Phase and figure names as the UI shows them, by econ.impact_card's keys (it names them in Chinese only).
+PHASE_LABELS = {"construction": gettext_noop("建设期"), "operation": gettext_noop("运营期")}
+KIND_LABELS = {"output": gettext_noop("总产出"), "value_added": gettext_noop("增加值"), "jobs": gettext_noop("就业")}
 
 
 @dataclass(frozen=True)
@@ -30,18 +36,19 @@ def impact_input_of(project) -> ProjectImpactInput | None:
 def project_impact(project, context: RegionalContext) -> ProjectImpact:
     inputs = impact_input_of(project)
     if project.amount is not None:
-        investment, investment_basis = float(project.amount) * YI, "计划投资额"
+        investment, investment_basis = float(project.amount) * YI, _("计划投资额")
     elif project.signed_amount is not None:
-        investment, investment_basis = float(project.signed_amount) * YI, "签约投资额"
+        investment, investment_basis = float(project.signed_amount) * YI, _("签约投资额")
     else:
-        investment, investment_basis = None, "未填"
-    sector, sector_basis = None, "未关联产业链环节"
+        investment, investment_basis = None, _("未填")
+    sector, sector_basis = None, _("未关联产业链环节")
     if inputs and inputs.sector_override:
-        sector, sector_basis = inputs.sector_override, "测算假设中指定"
+        sector, sector_basis = inputs.sector_override, _("测算假设中指定")
     elif project.chain_node_id and project.chain_node.gbt_codes:
         sector = project_sector_for_codes(project.chain_node.gbt_codes, level=context.table_sectors,
                                           year=context.table_year)
-        sector_basis = f"产业链环节“{project.chain_node.name}”的行业代码 {'、'.join(project.chain_node.gbt_codes)}"
+        sector_basis = _("产业链环节“%(node)s”的行业代码 %(codes)s") % {
+            "node": project.chain_node.name, "codes": "、".join(project.chain_node.gbt_codes)}
     a = ImpactAssumptions.for_tables(
         context.national, context.regional,
         investment=investment,
@@ -55,7 +62,8 @@ def project_impact(project, context: RegionalContext) -> ProjectImpact:
 
 
 def phase_rows(impact: ProjectImpact) -> list[dict]:
-    """Display rows per phase: output and value added in 亿元, jobs in persons."""
+    """Display rows per phase: output and value added in 亿元, jobs in persons; names in the active
+    language."""
     out = []
     for key, phase in impact.card.phases.items():
         if phase is None:
@@ -66,9 +74,11 @@ def phase_rows(impact: ProjectImpact) -> list[dict]:
                 continue
             scale = 1.0 if kind == "jobs" else 1 / YI
             values = {part: phase.rows.loc[kind, part] for part in PARTS}
-            rows.append({"kind": kind, "label": label, "unit": "人" if kind == "jobs" else "亿元",
+            rows.append({"kind": kind, "label": _(KIND_LABELS[kind]) if kind in KIND_LABELS else label,
+                         "unit": _("人") if kind == "jobs" else _("亿元"),
                          **{part: (None if v != v else float(v) * scale) for part, v in values.items()}})
-        out.append({"key": key, "label": phase.label, "rows": rows,
+        out.append({"key": key, "label": _(PHASE_LABELS[key]) if key in PHASE_LABELS else phase.label,
+                    "rows": rows,
                     "shock": [{"sector": s, "name": r.get("name", ""), "spending": float(r.get("spending", 0)) / YI,
                                "share": r.get("local_purchase_share"), "shock": float(r.get("shock", 0)) / YI,
                                "source": r.get("source", "")}

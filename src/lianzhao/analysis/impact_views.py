@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from lianzhao.accounts import permissions
@@ -15,6 +17,7 @@ from lianzhao.analysis.impact import impact_input_of, phase_rows, project_impact
 from lianzhao.analysis.region import current_region
 from lianzhao.core.forms import apply_validation_error
 from lianzhao.core.htmx import is_htmx
+from lianzhao.core.i18n import data_language
 from lianzhao.projects.models import InvestmentProject
 
 YI = 1e4
@@ -37,14 +40,15 @@ def _sensitivity_rows(card) -> list[dict]:
     return rows
 
 
-MULTIPLIER_LABELS = {"output_I": "产出 I 型", "output_II": "产出 II 型", "value_added_I": "增加值 I 型",
-                     "value_added_II": "增加值 II 型", "jobs_I": "就业 I 型（人/万元）", "jobs_II": "就业 II 型（人/万元）",
-                     "local_purchase_share": "本地采购比例"}
+MULTIPLIER_LABELS = {"output_I": gettext_lazy("产出 I 型"), "output_II": gettext_lazy("产出 II 型"),
+                     "value_added_I": gettext_lazy("增加值 I 型"), "value_added_II": gettext_lazy("增加值 II 型"),
+                     "jobs_I": gettext_lazy("就业 I 型（人/万元）"), "jobs_II": gettext_lazy("就业 II 型（人/万元）"),
+                     "local_purchase_share": gettext_lazy("本地采购比例")}
 
 
 def _multiplier_rows(frame) -> dict:
     columns = [c for c in MULTIPLIER_LABELS if c in frame.columns]
-    return {"headers": [MULTIPLIER_LABELS[c] for c in columns],
+    return {"headers": [str(MULTIPLIER_LABELS[c]) for c in columns],
             "rows": [{"sector": code, "name": row.get("name", ""), "role": row.get("role", ""),
                       "values": [None if row[c] != row[c] else float(row[c]) for c in columns]}
                      for code, row in frame.iterrows()]}
@@ -79,7 +83,7 @@ def impact_card(request, pk):
 @require_POST
 def impact_input_update(request, pk):
     project = get_object_or_404(InvestmentProject.objects.with_related(), pk=pk)
-    permissions.require(_can_edit(request.user, project), "您不能修改该项目的测算假设。")
+    permissions.require(_can_edit(request.user, project), _("您不能修改该项目的测算假设。"))
     settings = engine.settings_for(current_region())
     form = ProjectImpactInputForm(request.POST, instance=impact_input_of(project),
                                   table_sectors=settings.table_sectors, table_year=settings.table_year)
@@ -89,7 +93,7 @@ def impact_input_update(request, pk):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "测算假设已保存。")
+            messages.success(request, _("测算假设已保存。"))
             return redirect("impact_card", pk=project.pk)
     try:
         page = _page_context(request, project, form)
@@ -106,8 +110,8 @@ def impact_card_pdf(request, pk):
     permissions.require(permissions.can_read(request.user))
     project = get_object_or_404(InvestmentProject.objects.with_related(), pk=pk)
     try:
-        page = _page_context(request, project)
-        data = impact_pdf(page)
+        with data_language():  # a document to hand on: Chinese whatever the UI language
+            data = impact_pdf(_page_context(request, project))
     except (engine.AnalysisUnavailable, FontNotFound) as exc:
         return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
     response = HttpResponse(data, content_type="application/pdf")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lianzhao.accounts import permissions
 from lianzhao.analysis.models import AnalysisSettings, ProjectImpactInput
@@ -12,7 +13,7 @@ from lianzhao.audit.services import record_change, snapshot
 
 def update_settings(settings: AnalysisSettings, *, changes: dict, acting_user) -> AnalysisSettings:
     """Change a region's analysis settings; bumps ``version`` so cached results are recomputed."""
-    permissions.require(permissions.can_manage_analysis(acting_user), "只有经济分析员和管理员可以修改分析设置。")
+    permissions.require(permissions.can_manage_analysis(acting_user), _("只有经济分析员和管理员可以修改分析设置。"))
     with transaction.atomic():
         current = AnalysisSettings.objects.select_for_update().get(pk=settings.pk)
         before = snapshot(current)
@@ -31,7 +32,7 @@ def update_settings(settings: AnalysisSettings, *, changes: dict, acting_user) -
 def save_impact_input(project, *, changes: dict, acting_user) -> ProjectImpactInput:
     """Create or change a project's impact assumptions (those who may edit the project)."""
     permissions.require(permissions.can_edit_project(acting_user, project) or
-                        permissions.can_manage_analysis(acting_user), "您不能修改该项目的测算假设。")
+                        permissions.can_manage_analysis(acting_user), _("您不能修改该项目的测算假设。"))
     with transaction.atomic():
         current = ProjectImpactInput.objects.select_for_update().filter(project=project).first()
         creating = current is None

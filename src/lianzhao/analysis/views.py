@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from lianzhao.accounts import permissions
@@ -14,6 +16,7 @@ from lianzhao.analysis.forms import AnalysisSettingsForm, RegionalBaseImportForm
 from lianzhao.analysis.models import RegionalBase
 from lianzhao.analysis.region import current_region
 from lianzhao.core.forms import apply_validation_error
+from lianzhao.core.i18n import data_language
 from lianzhao.industries.models import Industry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,7 +64,7 @@ def analysis_overview(request):
 
 @require_POST
 def analysis_settings_update(request):
-    permissions.require(permissions.can_manage_analysis(request.user), "只有经济分析员和管理员可以修改分析设置。")
+    permissions.require(permissions.can_manage_analysis(request.user), _("只有经济分析员和管理员可以修改分析设置。"))
     region = current_region()
     settings = engine.settings_for(region)
     form = AnalysisSettingsForm(request.POST, instance=engine.settings_for(region))
@@ -71,7 +74,7 @@ def analysis_settings_update(request):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "分析设置已保存，相关结果将按新设置重新计算。")
+            messages.success(request, _("分析设置已保存，相关结果将按新设置重新计算。"))
             return redirect("analysis_overview")
     return render(request, "analysis/overview.html", {
         "region": region, "settings": settings, "can_manage": True, "settings_form": form,
@@ -89,7 +92,7 @@ def base_template(request):
 
 @require_POST
 def base_import(request):
-    permissions.require(permissions.can_manage_analysis(request.user), "只有经济分析员和管理员可以导入区域基础数据。")
+    permissions.require(permissions.can_manage_analysis(request.user), _("只有经济分析员和管理员可以导入区域基础数据。"))
     region = current_region()
     settings = engine.settings_for(region)
     form = RegionalBaseImportForm(request.POST, request.FILES)
@@ -102,8 +105,7 @@ def base_import(request):
             national = {k: float(v) for k, v in totals.items()} if totals is not None else None
         except Exception as exc:  # no data folder: validate codes, skip the national check
             national = None
-            errors_note = f"（未能读取全国表，未做全国总量校验：{exc}）"
-            messages.warning(request, errors_note)
+            messages.warning(request, _("（未能读取全国表，未做全国总量校验：%(error)s）") % {"error": exc})
         parsed = importing.parse_workbook(form.cleaned_data["file"].read(), table_sectors=settings.table_sectors,
                                           national_totals=national, measure=form.cleaned_data["measure"],
                                           table_year=settings.table_year)
@@ -111,7 +113,7 @@ def base_import(request):
             base = importing.import_base(region=region, name=form.cleaned_data["name"], parsed=parsed,
                                          measure=form.cleaned_data["measure"], acting_user=request.user,
                                          note=form.cleaned_data["note"])
-            messages.success(request, f"已导入 {base.rows.count()} 行，并设为当前基础数据。")
+            messages.success(request, _("已导入 %(rows)s 行，并设为当前基础数据。") % {"rows": base.rows.count()})
             return redirect("analysis_overview")
         errors = parsed.errors
     return render(request, "analysis/import_result.html", {"form": form, "errors": errors}, status=400)
@@ -127,20 +129,20 @@ def base_detail(request, pk):
 
 
 THRESHOLD_LABELS = {
-    "min_demand": ("需求阈值", lambda v: f"{float(v) / 1e4:g} 亿元"),
-    "strengthen_leakage": ("强链外溢比例阈值", lambda v: f"{float(v):.0%}"),
-    "extend_linkage": ("延链联系系数阈值", lambda v: f"{float(v):g}"),
-    "strong_neighbour_share": ("强环节本地供给比例阈值", lambda v: f"{float(v):.0%}"),
-    "chain_leader_is_strong": ("有本地链主即为强环节", lambda v: "是" if v else "否"),
+    "min_demand": (gettext_lazy("需求阈值"), lambda v: _("%(value)s 亿元") % {"value": f"{float(v) / 1e4:g}"}),
+    "strengthen_leakage": (gettext_lazy("强链外溢比例阈值"), lambda v: f"{float(v):.0%}"),
+    "extend_linkage": (gettext_lazy("延链联系系数阈值"), lambda v: f"{float(v):g}"),
+    "strong_neighbour_share": (gettext_lazy("强环节本地供给比例阈值"), lambda v: f"{float(v):.0%}"),
+    "chain_leader_is_strong": (gettext_lazy("有本地链主即为强环节"), lambda v: _("是") if v else _("否")),
 }
 
 
 def threshold_rows(thresholds) -> list[tuple[str, str]]:
-    """(Chinese label, formatted value) for each gap threshold, unknown keys shown as they are."""
+    """(label, formatted value) for each gap threshold, unknown keys shown as they are."""
     rows = []
     for key, value in thresholds.as_dict().items():
         label, fmt = THRESHOLD_LABELS.get(key, (key, str))
-        rows.append((f"{label}（{key}）", fmt(value)))
+        rows.append((_("%(label)s（%(key)s）") % {"label": label, "key": key}, fmt(value)))
     return rows
 
 
@@ -183,7 +185,9 @@ def gap_export_xlsx(request, slug):
         industry, gaps = _industry_gaps(request, slug)
     except engine.AnalysisUnavailable as exc:
         return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
-    response = HttpResponse(gaps_workbook(gaps, rows_for_display(gaps, "leakage")), content_type=XLSX)
+    with data_language():  # a report sent upward: Chinese whatever the UI language
+        content = gaps_workbook(gaps, rows_for_display(gaps, "leakage"))
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="gaps-{industry.slug}.xlsx"'
     return response
 
@@ -196,7 +200,8 @@ def gap_export_pdf(request, slug):
 
     try:
         industry, gaps = _industry_gaps(request, slug)
-        data = gaps_pdf(gaps, rows_for_display(gaps, "leakage"))
+        with data_language():  # a report sent upward: Chinese whatever the UI language
+            data = gaps_pdf(gaps, rows_for_display(gaps, "leakage"))
     except (engine.AnalysisUnavailable, FontNotFound) as exc:
         return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
     response = HttpResponse(data, content_type="application/pdf")
