@@ -11,6 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from lianzhao.core.tables import Column, Table, ratio
 from lianzhao.projects.choices import PIPELINE, ProjectStage
 
@@ -18,20 +21,23 @@ from lianzhao.projects.choices import PIPELINE, ProjectStage
 STAGE_SPANS = [(PIPELINE[i], PIPELINE[i + 1]) for i in range(len(PIPELINE) - 1)]
 
 DIMENSIONS = {
-    "method": "招商方式",
-    "referrer": "引荐人/机构",
-    "officer": "责任人",
-    "industry": "所属产业",
+    "method": gettext_lazy("招商方式"),
+    "referrer": gettext_lazy("引荐人/机构"),
+    "officer": gettext_lazy("责任人"),
+    "industry": gettext_lazy("所属产业"),
 }
 
-LEADS_DEFINITION = ("线索数：分组内登记的全部项目，每个项目都从线索起算，含之后暂缓、终止的项目；"
-                    "已合并的重复项目不计。选了“线索年份”时只统计首个登记日期（一般为线索日期）在该年的项目。")
-CONVERSION_DEFINITION = ("签约转化率 = 曾签约的项目数（签约日期已登记）÷ 线索数；投产转化率 = 曾投产的项目数"
-                         "（投产日期已登记）÷ 线索数。与驾驶舱漏斗同一口径（曾到达该阶段）。"
-                         "近期线索尚未到转化所需的时间，其转化率偏低属正常。")
-MEDIAN_DEFINITION = ("各阶段用时（中位数，天）：从该阶段日期到下一阶段日期的天数，只统计两个日期都已登记的项目，"
-                     "取中位数（偶数个时取中间两数的平均）；括号内为样本项目数。")
-RATE_CHART_DEFINITION = "图：所选维度各分组的签约转化率与投产转化率（%），口径同下表。"
+LEADS_DEFINITION = gettext_lazy(
+    "线索数：分组内登记的全部项目，每个项目都从线索起算，含之后暂缓、终止的项目；"
+    "已合并的重复项目不计。选了“线索年份”时只统计首个登记日期（一般为线索日期）在该年的项目。")
+CONVERSION_DEFINITION = gettext_lazy(
+    "签约转化率 = 曾签约的项目数（签约日期已登记）÷ 线索数；投产转化率 = 曾投产的项目数"
+    "（投产日期已登记）÷ 线索数。与驾驶舱漏斗同一口径（曾到达该阶段）。"
+    "近期线索尚未到转化所需的时间，其转化率偏低属正常。")
+MEDIAN_DEFINITION = gettext_lazy(
+    "各阶段用时（中位数，天）：从该阶段日期到下一阶段日期的天数，只统计两个日期都已登记的项目，"
+    "取中位数（偶数个时取中间两数的平均）；括号内为样本项目数。")
+RATE_CHART_DEFINITION = gettext_lazy("图：所选维度各分组的签约转化率与投产转化率（%），口径同下表。")
 
 
 @dataclass
@@ -85,7 +91,7 @@ def conversion_rows(projects: Iterable[dict], dimension: str) -> tuple[list[Conv
         groups.setdefault(project[dimension], []).append(project)
     rows = [_row(name, members) for name, members in groups.items()]
     rows.sort(key=lambda r: (-r.leads, r.name))
-    return rows, _row("合计", projects)
+    return rows, _row(_("合计"), projects)
 
 
 def span_label(span: tuple[str, str]) -> str:
@@ -95,20 +101,20 @@ def span_label(span: tuple[str, str]) -> str:
 def conversion_table(dimension: str, projects: Iterable[dict]) -> Table:
     """The conversion table for one dimension (a key of :data:`DIMENSIONS`)."""
     rows, overall = conversion_rows(projects, dimension)
-    columns = [Column(DIMENSIONS[dimension], "text", 24), Column("线索数", "int", 8),
-               Column("签约数", "int", 8), Column("签约转化率", "percent", 10),
-               Column("投产数", "int", 8), Column("投产转化率", "percent", 10)]
-    columns += [Column(f"{span_label(s)}（天）", "text", 11) for s in STAGE_SPANS]
+    columns = [Column(str(DIMENSIONS[dimension]), "text", 24), Column(_("线索数"), "int", 8),
+               Column(_("签约数"), "int", 8), Column(_("签约转化率"), "percent", 10),
+               Column(_("投产数"), "int", 8), Column(_("投产转化率"), "percent", 10)]
+    columns += [Column(_("%(span)s（天）") % {"span": span_label(s)}, "text", 11) for s in STAGE_SPANS]
 
     def values(r: ConversionRow) -> list:
         spans = [f"{r.median_days[s]:.1f}（{r.samples[s]}）" if r.median_days[s] is not None else "—"
                  for s in STAGE_SPANS]
         return [r.name, r.leads, r.signed, r.signed_rate, r.production, r.production_rate, *spans]
 
-    return Table(key=dimension, title=f"按{DIMENSIONS[dimension]}", columns=columns,
+    return Table(key=dimension, title=_("按%(dimension)s") % {"dimension": DIMENSIONS[dimension]}, columns=columns,
                  rows=[values(r) for r in rows], total=values(overall) if rows else None,
                  notes=[LEADS_DEFINITION, CONVERSION_DEFINITION, MEDIAN_DEFINITION],
-                 empty_text="没有符合条件的项目。")
+                 empty_text=_("没有符合条件的项目。"))
 
 
 def rate_chart(dimension: str, projects: Iterable[dict]) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lianzhao.accounts.models import Department
 from lianzhao.dispatch.analytics import DIMENSIONS
@@ -14,10 +15,10 @@ from lianzhao.dispatch.weeks import IsoWeek
 class WeeklyReportForm(forms.Form):
     """Which ISO week to report (``2025-W13``; the browser's week picker sends that format)."""
 
-    week = forms.CharField(label="统计周", max_length=10,
+    week = forms.CharField(label=_("统计周"), max_length=10,
                            widget=forms.TextInput(attrs={"type": "week", "placeholder": "2025-W13"}))
-    unit = forms.CharField(label="填报单位", max_length=64, required=False,
-                           help_text="留空则为“区名 + 招商办”。")
+    unit = forms.CharField(label=_("填报单位"), max_length=64, required=False,
+                           help_text=_("留空则为“区名 + 招商办”。"))
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,7 +31,7 @@ class WeeklyReportForm(forms.Form):
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
         if week.start > self.today:
-            raise forms.ValidationError(f"{week.label} 尚未开始，请选择本周或之前的周。")
+            raise forms.ValidationError(_("%(week)s 尚未开始，请选择本周或之前的周。") % {"week": week.label})
         return week
 
 
@@ -41,20 +42,20 @@ class DepartmentTargetForm(forms.ModelForm):
         model = DepartmentTarget
         fields = ["signed_amount", "projects_started", "projects_in_production", "note"]
         error_messages = {
-            "signed_amount": {"required": "请填写签约额目标（亿元）。",
-                              "invalid": "签约额目标须为数字（单位：亿元），如 50 或 12.5。"},
-            "projects_started": {"required": "请填写开工项目数目标。", "invalid": "请填写整数。"},
-            "projects_in_production": {"required": "请填写投产项目数目标。", "invalid": "请填写整数。"},
+            "signed_amount": {"required": _("请填写签约额目标（亿元）。"),
+                              "invalid": _("签约额目标须为数字（单位：亿元），如 50 或 12.5。")},
+            "projects_started": {"required": _("请填写开工项目数目标。"), "invalid": _("请填写整数。")},
+            "projects_in_production": {"required": _("请填写投产项目数目标。"), "invalid": _("请填写整数。")},
         }
 
 
 class TargetYearForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
 
 
 class AnalyticsFilterForm(forms.Form):
-    year = forms.IntegerField(label="线索年份", min_value=2000, max_value=2100, required=False,
-                              help_text="按项目首个登记日期（一般为线索日期）的年份筛选；留空为全部。")
-    department = forms.ModelChoiceField(label="责任部门", queryset=Department.objects.order_by("code"),
-                                        required=False, empty_label="全部部门")
-    chart = forms.ChoiceField(label="图表维度", choices=list(DIMENSIONS.items()), required=False)
+    year = forms.IntegerField(label=_("线索年份"), min_value=2000, max_value=2100, required=False,
+                              help_text=_("按项目首个登记日期（一般为线索日期）的年份筛选；留空为全部。"))
+    department = forms.ModelChoiceField(label=_("责任部门"), queryset=Department.objects.order_by("code"),
+                                        required=False, empty_label=_("全部部门"))
+    chart = forms.ChoiceField(label=_("图表维度"), choices=list(DIMENSIONS.items()), required=False)

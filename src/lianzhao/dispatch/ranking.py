@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from lianzhao.core.tables import ratio
 
 #: A single ratio above this counts as this much, so one very large project cannot decide the ranking.
@@ -13,14 +15,16 @@ RATIO_CAP = Decimal("1.5")
 #: Scores are compared at 0.01 % (four decimals of the ratio), so equal results tie exactly.
 SCORE_QUANTUM = Decimal("0.0001")
 
-RANKING_RULE = (
+# The rule and the definition are printed in the weekly report (Chinese, as sent upward) and on the
+# targets page, which translates them: gettext_noop keeps the constants Chinese and marks them.
+RANKING_RULE = gettext_noop(
     "进位争先排名规则：各部门分别计算本年“签约额”“开工项目数”“投产项目数”三项指标的完成率"
     "（本年实际 ÷ 年度目标），单项完成率超过 150% 的按 150% 计；三项完成率的算术平均数为综合完成率"
     "（精确到 0.01%），按综合完成率从高到低排名；综合完成率相同的，本年签约额高者在前；仍相同的名次并列。"
     "某项目标未设定或为 0 的，该项不参与平均；三项目标均未设定的部门列在最后，不参与排名。"
 )
 
-TARGET_DEFINITION = (
+TARGET_DEFINITION = gettext_noop(
     "年度目标由管理员按部门逐年设定。本年实际：签约额按全区签约额口径（见下）计至统计截止日；"
     "开工项目数为开工日期在本年 1 月 1 日至截止日之间的项目个数，投产项目数为投产日期在该期间内的项目个数；"
     "已合并的重复项目不计。完成率 = 本年实际 ÷ 年度目标。"

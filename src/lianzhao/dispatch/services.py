@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lianzhao.accounts import permissions
 from lianzhao.accounts.choices import Role
@@ -19,7 +20,7 @@ def can_edit_targets(user) -> bool:
 def save_department_target(form, *, acting_user) -> DepartmentTarget:
     """Create or update the target of a validated :class:`DepartmentTargetForm` whose instance carries
     the department and year; one audit row with before/after values (none when nothing changed)."""
-    permissions.require(can_edit_targets(acting_user), "只有管理员可以设定部门年度目标。")
+    permissions.require(can_edit_targets(acting_user), _("只有管理员可以设定部门年度目标。"))
     target = form.instance
     with transaction.atomic():
         stored = DepartmentTarget.objects.select_for_update().filter(pk=target.pk).first() if target.pk else None

@@ -9,10 +9,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianzhao.accounts import permissions
 from lianzhao.accounts.models import Department
+from lianzhao.core.i18n import data_language
 from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
 from lianzhao.dispatch import analytics, queries
 from lianzhao.dispatch.forms import AnalyticsFilterForm, DepartmentTargetForm, TargetYearForm, WeeklyReportForm
@@ -47,14 +49,17 @@ def weekly_report(request):
     fmt = request.GET.get("format", "")
     # The page previews the first rows of each list; the downloads carry every row.
     preview = None if fmt in ("xlsx", "pdf") else PREVIEW_ROWS
-    report = build_weekly_report(queries.weekly_data(week, today=today, unit=unit, preview=preview))
-    if fmt == "xlsx":
-        return _attachment(weekly_workbook(report), XLSX_CONTENT_TYPE, report_filename(report, "xlsx"))
-    if fmt == "pdf":
-        try:
-            return _attachment(weekly_pdf(report), "application/pdf", report_filename(report, "pdf"))
-        except FontNotFound as exc:
-            messages.error(request, str(exc))
+    # The report is sent upward in Chinese: built, and downloaded, in the data language; the page shows
+    # it as it will be sent, inside the UI of the user's language.
+    with data_language():
+        report = build_weekly_report(queries.weekly_data(week, today=today, unit=unit, preview=preview))
+        if fmt == "xlsx":
+            return _attachment(weekly_workbook(report), XLSX_CONTENT_TYPE, report_filename(report, "xlsx"))
+        if fmt == "pdf":
+            try:
+                return _attachment(weekly_pdf(report), "application/pdf", report_filename(report, "pdf"))
+            except FontNotFound as exc:
+                messages.error(request, str(exc))
     following = week.shifted(1)
     return render(request, "dispatch/weekly_report.html", {
         "form": form, "report": report,
@@ -85,7 +90,7 @@ def targets(request):
     return render(request, "dispatch/targets.html", {
         "form": form, "year": year, "as_of": min(today, today.replace(year=year, month=12, day=31)),
         "ranked": ranked, "ranking_table": ranking_table(progress, year),
-        "ranking_rule": RANKING_RULE, "target_definition": TARGET_DEFINITION,
+        "ranking_rule": _(RANKING_RULE), "target_definition": _(TARGET_DEFINITION),
         "signed_definition": SIGNED_TOTAL_DEFINITION, "can_edit": can_edit_targets(request.user),
         "years": [year - 1, year, year + 1],
     })
@@ -94,10 +99,10 @@ def targets(request):
 @require_http_methods(["GET", "POST"])
 def target_edit(request, year: int, department_id: int):
     """Set or change one department's targets for one year (admins)."""
-    permissions.require(can_edit_targets(request.user), "只有管理员可以设定部门年度目标。")
+    permissions.require(can_edit_targets(request.user), _("只有管理员可以设定部门年度目标。"))
     department = get_object_or_404(Department, pk=department_id)
     if not 2000 <= year <= 2100:
-        raise Http404("年度应在 2000 至 2100 之间。")
+        raise Http404(_("年度应在 2000 至 2100 之间。"))
     instance = (DepartmentTarget.objects.filter(department=department, year=year).first()
                 or DepartmentTarget(department=department, year=year))
     form = DepartmentTargetForm(request.POST or None, instance=instance)
@@ -105,7 +110,7 @@ def target_edit(request, year: int, department_id: int):
     if request.method == "POST":
         if form.is_valid():
             save_department_target(form, acting_user=request.user)
-            messages.success(request, f"{department} {year} 年度目标已保存。")
+            messages.success(request, _("%(department)s %(year)s 年度目标已保存。") % {"department": department, "year": year})
             return redirect(f"{reverse('targets')}?year={year}")
         status = 400
     return render(request, "dispatch/target_form.html",

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 _WEEK = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
 
 
@@ -27,15 +29,15 @@ class IsoWeek:
 
     @classmethod
     def parse(cls, text: str) -> IsoWeek:
-        """``2025-W13`` (also ``2025W13``, ``2025-w13``); ValueError with a Chinese message."""
+        """``2025-W13`` (also ``2025W13``, ``2025-w13``); ValueError with a message in the active language."""
         match = _WEEK.match(text or "")
         if not match:
-            raise ValueError(f"周次格式应为“2025-W13”，收到“{text}”。")
+            raise ValueError(_("周次格式应为“2025-W13”，收到“%(text)s”。") % {"text": text})
         year, week = int(match.group(1)), int(match.group(2))
         try:
             return cls(year, week)
         except ValueError:
-            raise ValueError(f"{year} 年没有第 {week} 周。") from None
+            raise ValueError(_("%(year)s 年没有第 %(week)s 周。") % {"year": year, "week": week}) from None
 
     @classmethod
     def containing(cls, day: dt.date) -> IsoWeek:
