@@ -1,0 +1,290 @@
+"""Chinese by default, English through Django i18n: the language comes from the switcher's cookie,
+never from the browser; what lianzhao writes (timelines, audit rows, spreadsheets, reports sent
+upward) stays Chinese whatever the UI language; the English catalogue is complete and compiled."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from lianzhao.analysis import engine
+from lianzhao.core.i18n import data_label
+from lianzhao.paths import PACKAGE_DIR
+from lianzhao.projects.choices import ProjectStage
+from lianzhao.projects.models import InvestmentProject, ProjectEvent
+from tests.conftest import needs_data
+
+PO = PACKAGE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+NAV_EN = ["Dashboard", "Industry chains", "Gap analysis", "Projects", "Enterprises", "Dispatch"]
+NAV_ZH = ["驾驶舱", "产业链", "补链分析", "招商项目", "企业库", "统筹调度"]
+
+
+@pytest.fixture
+def demo(db):
+    engine.clear_cache()
+    call_command("demo", "load", verbosity=0)
+
+
+def _choose(client, language: str):
+    response = client.post(reverse("set_language"), {"language": language, "next": "/"})
+    assert response.status_code == 302
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == language
+    return client
+
+
+def _nav(body: str) -> str:
+    return re.search(r'<header class="topbar">.*?<nav>(.*?)</nav>', body, re.S).group(1)
+
+
+def _demo_pages() -> dict[str, tuple[str, list[str]]]:
+    project = InvestmentProject.objects.filter(stage="negotiating").order_by("pk").first()
+    return {
+        "dashboard": (reverse("dashboard"), ["Investment dashboard", "Project funnel", "Negotiating",
+                                             "Signed (each counted once)", "Definition: "]),
+        "projects": (reverse("project_list"), ["Attraction method", "Planned investment (100 million yuan)",
+                                               "Negotiating", "Export the filtered list (Excel)"]),
+        "project": (reverse("project_detail", args=[project.pk]), ["Project details", "Current stage: ",
+                                                                    "Negotiating", "Milestone plan",
+                                                                    "Change history"]),
+        "industry": (reverse("industry_detail", args=["nev"]), ["Chain map", "Chain nodes", "Upstream",
+                                                                "Midstream", "Downstream"]),
+        "gaps": (reverse("gap_detail", args=["nev"]), ["chain: fill · strengthen · extend", "Nodes", "Fill",
+                                                       "Strengthen", "Basis of the calculation",
+                                                       "Classification rules and thresholds"]),
+    }
+
+
+# --- choosing the language -----------------------------------------------------------------------
+
+@needs_data
+@pytest.mark.parametrize("page", ["dashboard", "projects", "project", "industry", "gaps"])
+def test_english_chosen_with_the_switcher_translates_the_page(client, demo, page):
+    client.force_login(_user("leader"))
+    _choose(client, "en")
+    url, expected = _demo_pages()[page]
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<html lang="en">' in body and response["Content-Language"] == "en"
+    nav = _nav(body)
+    assert all(f">{label}</a>" in nav for label in NAV_EN)
+    assert not CJK.search(nav), "Chinese left in the navigation"
+    assert "Log out" in body and "an open-source platform" in body
+    for text in expected:
+        assert text in body, text
+
+
+@needs_data
+@pytest.mark.parametrize("page", ["dashboard", "projects", "project", "industry", "gaps"])
+def test_without_the_cookie_the_ui_stays_chinese_even_for_an_english_browser(client, demo, page):
+    client.force_login(_user("leader"))
+    url, _ = _demo_pages()[page]
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in body and response["Content-Language"] == "zh-hans"
+    assert all(f">{label}</a>" in _nav(body) for label in NAV_ZH)
+    assert "Dashboard" not in body and "Negotiating" not in body
+
+
+def test_an_unknown_language_cookie_falls_back_to_chinese(client, personas):
+    client.force_login(personas["leader"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    body = client.get(reverse("dashboard")).content.decode()
+    assert '<html lang="zh-hans">' in body and "招商驾驶舱" in body
+
+
+def test_switching_back_to_chinese(client, personas):
+    client.force_login(personas["leader"])
+    _choose(client, "en")
+    assert "Investment dashboard" in client.get(reverse("dashboard")).content.decode()
+    _choose(client, "zh-hans")
+    assert "招商驾驶舱" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_a_request_in_english_leaves_the_thread_in_chinese(client, personas):
+    client.force_login(personas["leader"])
+    _choose(client, "en")
+    client.get(reverse("dashboard"))
+    assert translation.get_language() == settings.LANGUAGE_CODE
+    assert ProjectStage.NEGOTIATING.label == "洽谈"
+
+
+def _user(username):
+    from lianzhao.accounts.models import User
+
+    return User.objects.get(username=username)
+
+
+# --- what lianzhao writes stays Chinese -----------------------------------------------------------
+
+def test_choice_labels_are_strings_in_the_active_language():
+    assert "、".join(ProjectStage.labels[:3]) == "线索、接洽、洽谈"
+    with translation.override("en"):
+        assert ProjectStage.SIGNED.label == "Signed" and isinstance(ProjectStage.SIGNED.label, str)
+        assert data_label(ProjectStage.SIGNED) == "签约"
+        assert str(dict(ProjectStage.choices)["full_capacity"]) == "At full capacity"
+
+
+def test_a_stage_change_made_in_english_is_recorded_in_chinese(client, personas, make_project):
+    project = make_project(stage="lead")
+    client.force_login(personas["officer_a"])
+    _choose(client, "en")
+    response = client.post(reverse("project_stage", args=[project.pk]),
+                           {"to_stage": "contacted", "on": "2025-03-01", "from_stage": "lead"}, follow=True)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Stage updated." in body and "Contacted" in body
+    event = ProjectEvent.objects.filter(project=project, to_stage="contacted").get()
+    assert event.text == "阶段变更：线索 → 接洽"
+
+
+def test_audit_rows_name_objects_in_chinese_whatever_the_language(industry):
+    from lianzhao.audit.services import record_change
+    from lianzhao.industries.models import Industry, IndustryLink
+
+    other = Industry.objects.create(name="新能源", slug="energy", kind="leading")
+    link = IndustryLink.objects.create(source=industry, target=other, kind="energy_storage")
+    with translation.override("en"):
+        record = record_change(actor=None, action="create", obj=link, before=None, after={})
+    assert record.object_repr == "新能源汽车 → 新能源（储能路径）"
+
+
+def test_spreadsheets_downloaded_in_english_are_the_chinese_format(client, personas, make_project):
+    make_project(stage="negotiating")
+    client.force_login(personas["leader"])
+    _choose(client, "en")
+    template = load_workbook(io.BytesIO(client.get(reverse("project_import_template")).content))
+    headers = [c.value for c in template["项目"][1]]
+    assert "接洽日期" in headers and "达产日期" in headers
+    export = load_workbook(io.BytesIO(client.get(reverse("project_export")).content))
+    cells = {c.value for row in export["项目"].iter_rows() for c in row}
+    assert "洽谈" in cells and "以商招商" in cells and "Negotiating" not in cells
+
+
+def test_the_weekly_report_sent_upward_stays_chinese_in_english(client, personas, make_project):
+    make_project(stage="negotiating")
+    client.force_login(personas["leader"])
+    _choose(client, "en")
+    page = client.get(reverse("weekly_report")).content.decode()
+    assert "Weekly dispatch report" in page and "（一）按阶段" in page and "洽谈" in page
+    workbook = load_workbook(io.BytesIO(client.get(reverse("weekly_report") + "?format=xlsx").content))
+    cells = {str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value}
+    assert "洽谈" in cells and "以商招商" in cells
+    assert not any(word in cells for word in ("Negotiating", "Lead", "Business referral"))
+
+
+@needs_data
+def test_the_gap_report_downloaded_in_english_stays_chinese(client, demo):
+    client.force_login(_user("leader"))
+    _choose(client, "en")
+    workbook = load_workbook(io.BytesIO(client.get(reverse("gap_export_xlsx", args=["nev"])).content))
+    cells = {str(c.value) for row in workbook.worksheets[0].iter_rows() for c in row if c.value}
+    assert {"上游", "补链"} <= cells and not {"Upstream", "Fill"} & cells
+
+
+# --- the catalogue ----------------------------------------------------------------------------------
+
+def _unquote(lines: list[str]) -> str:
+    text = "".join(re.match(r'^(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)?\s*"(.*)"$', line).group(1)
+                   for line in lines)
+    return re.sub(r'\\(.)', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
+
+
+def read_po(path: Path) -> list[dict]:
+    """Entries of a .po file (obsolete ``#~`` entries left out): msgid (``context\x04msgid`` when the
+    entry has a msgctxt, as gettext keys it), msgid_plural, msgstr list, flags."""
+    entries = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        lines = [line for line in block.strip().splitlines() if line and not line.startswith("#~")]
+        flags = {f.strip() for line in lines if line.startswith("#,") for f in line[2:].split(",")}
+        fields: dict[str, list[str]] = {}
+        key = None
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            if not line.startswith('"'):
+                key = line.split(" ", 1)[0]
+                fields[key] = []
+            fields[key].append(line)
+        if "msgid" not in fields:
+            continue
+        strs = [_unquote(v) for k, v in sorted(fields.items()) if k.startswith("msgstr")]
+        msgid = _unquote(fields["msgid"])
+        if "msgctxt" in fields:
+            msgid = _unquote(fields["msgctxt"]) + "\x04" + msgid
+        entries.append({"msgid": msgid, "plural": _unquote(fields.get("msgid_plural", [])),
+                        "msgstr": strs, "flags": flags})
+    return entries
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(re.findall(r"%\([a-z_]+\)s|\{[a-z_]+\}", text))
+
+
+def test_every_msgid_has_an_english_msgstr_with_the_same_placeholders():
+    entries = [e for e in read_po(PO) if e["msgid"]]
+    assert len(entries) > 600
+    header = next(e for e in read_po(PO) if not e["msgid"])
+    assert "fuzzy" not in header["flags"] and "Language: en" in header["msgstr"][0]
+    for e in entries:
+        assert "fuzzy" not in e["flags"], e["msgid"]
+        assert e["msgstr"] and all(s.strip() for s in e["msgstr"]), f"untranslated: {e['msgid']}"
+        for s in e["msgstr"]:
+            assert _placeholders(s) == _placeholders(e["msgid"]), e["msgid"]
+            assert not CJK.search(s), f"Chinese left in the translation of {e['msgid']}"
+
+
+def test_the_compiled_catalogue_matches_the_po_file():
+    assert MO.exists(), "run `make messages` (compilemessages) and commit django.mo"
+    with MO.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)._catalog
+    expected = {}
+    for e in read_po(PO):
+        if not e["msgid"]:
+            continue
+        if e["plural"]:
+            expected.update({(e["msgid"], i): s for i, s in enumerate(e["msgstr"])})
+        else:
+            expected[e["msgid"]] = e["msgstr"][0]
+    assert {k: v for k, v in compiled.items() if k != ""} == expected
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext (msgfmt) is not installed")
+def test_msgfmt_accepts_the_catalogue():
+    result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(PO)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(not all(shutil.which(tool) for tool in ("xgettext", "msgmerge", "msguniq")),
+                    reason="GNU gettext (xgettext, msgmerge, msguniq) is not installed")
+def test_makemessages_would_add_no_msgid(tmp_path):
+    """Every string marked in the code and templates is in the catalogue, and nothing stale is."""
+    tree = tmp_path / "lianzhao"
+    shutil.copytree(PACKAGE_DIR, tree, ignore=shutil.ignore_patterns("vendor", "__pycache__", "*.mo"))
+    cwd = os.getcwd()
+    os.chdir(tree)
+    try:
+        with override_settings(LOCALE_PATHS=[tree / "locale"]):
+            call_command("makemessages", locale=["en"], verbosity=0)
+    finally:
+        os.chdir(cwd)
+    regenerated = {(e["msgid"], e["plural"]) for e in read_po(tree / "locale/en/LC_MESSAGES/django.po")}
+    committed = {(e["msgid"], e["plural"]) for e in read_po(PO)}
+    assert regenerated - committed == set(), "new strings: run `make messages` and translate them"
+    assert committed - regenerated == set(), "strings no longer used: run `make messages`"
