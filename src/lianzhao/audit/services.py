@@ -29,7 +29,9 @@ def _jsonable(value):
 
 
 def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
-    """The object's concrete field values (foreign keys as ids) and many-to-many ids, JSON-ready."""
+    """The object's concrete field values (foreign keys as ids) and many-to-many ids, JSON-ready.
+    Fields the model lists in ``audit_exclude`` (derived data nobody edits) are left out."""
+    exclude = (*exclude, *getattr(obj, "audit_exclude", ()))
     data = {}
     for field in obj._meta.concrete_fields:
         if field.name in exclude or field.name in ("created_at", "updated_at"):

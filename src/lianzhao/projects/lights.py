@@ -28,7 +28,7 @@ import functools
 import operator
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -187,15 +187,11 @@ def _overdue(before: dt.date) -> Q:
 
 
 def annotate_light(queryset, *, today: dt.date, rule):
-    """Annotate ``last_event_on`` (a correlated subquery on the timeline's index) and ``light``
-    (a CASE over the row) — a fixed number of queries however many projects."""
-    from lianzhao.projects.models import ProjectEvent
-
+    """Annotate ``light``: a CASE over the row, reading the latest event's date from the project's
+    denormalised ``last_event_on`` column — no subquery, a fixed number of queries however many
+    projects."""
     cut = thresholds(today, rule)
-    last_event = (ProjectEvent.objects.filter(project=OuterRef("pk")).order_by("-occurred_on")
-                  .values("occurred_on")[:1])
     return queryset.annotate(
-        last_event_on=Subquery(last_event),
         light_activity_on=Coalesce("last_event_on", "lead_date"),
     ).annotate(light=Case(
         When(Q(merged_into__isnull=False) | Q(stage__in=CLOSED_STAGES), then=Value(Light.NONE.value)),

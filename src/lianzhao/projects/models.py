@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from lianzhao.core.models import TimeStampedModel
 from lianzhao.core.validators import validate_uscc
@@ -33,10 +33,18 @@ class InvestmentProjectQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def with_light(self, today: dt.date, rule: TrafficLightRule):
-        """Annotate ``last_event_on`` and ``light`` (red/yellow/green/none) in SQL — one subquery,
-        no extra query per row — so lists can filter and count by light. The rules are those of
+        """Annotate ``light`` (red/yellow/green/none) in SQL — an expression over the row, no query
+        per row — so lists can filter and count by light. The rules are those of
         :func:`lianzhao.projects.lights.light_for`; tests check both give the same colour."""
         return lights.annotate_light(self, today=today, rule=rule)
+
+    def refresh_last_event_on(self) -> int:
+        """Recompute ``last_event_on`` of these projects from their timelines (one UPDATE, an index
+        seek per project). For writes that bypass :meth:`ProjectEvent.save`: moving events with
+        ``update()`` (merging duplicates), ``bulk_create`` (the benchmark) and the migration."""
+        latest = (ProjectEvent.objects.filter(project=OuterRef("pk")).order_by("-occurred_on")
+                  .values("occurred_on")[:1])
+        return self.update(last_event_on=Subquery(latest))
 
     def search(self, text: str):
         text = (text or "").strip()
@@ -116,6 +124,16 @@ class InvestmentProject(TimeStampedModel):
     is_sample = models.BooleanField("示例数据", default=False)
     citation = models.CharField("出处", max_length=200, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
+    # Denormalised: the date of the latest timeline event (None without events), so the traffic
+    # lights and the weekly report's "no activity" tests read a column instead of looking up the
+    # latest of a million events per project. Kept in step by ProjectEvent.save()/delete() and, for
+    # bulk writes, InvestmentProjectQuerySet.refresh_last_event_on(); never set by hand. Services
+    # save only rows they have just locked and re-read (services._locked), so an instance loaded
+    # before an event was added never writes an old date back.
+    last_event_on = models.DateField("最近动态日期", null=True, blank=True, editable=False)
+
+    #: Derived data, not a change anyone made: left out of audit snapshots.
+    audit_exclude = ("last_event_on",)
 
     objects = CountedProjectManager()
     all_objects = InvestmentProjectQuerySet.as_manager()
@@ -169,23 +187,33 @@ class InvestmentProject(TimeStampedModel):
                  "reached": lights.stage_reached(stage, self.stage, self.stage_dates(), self.paused_from)}
                 for stage in PIPELINE[1:]]
 
-    def light_info(self, today: dt.date, rule: TrafficLightRule,
-                   last_event_on: dt.date | None = None) -> lights.LightInfo:
-        """This project's traffic light. ``last_event_on`` defaults to the annotated value (see
-        :meth:`InvestmentProjectQuerySet.with_light`) or, failing that, one query."""
-        if last_event_on is None:
-            last_event_on = getattr(self, "last_event_on", None)
-            if last_event_on is None and not hasattr(self, "last_event_on"):
-                last_event_on = self.events.aggregate(m=models.Max("occurred_on"))["m"]
+    def light_info(self, today: dt.date, rule: TrafficLightRule) -> lights.LightInfo:
+        """This project's traffic light on ``today`` (no query: the latest event's date is a column)."""
         return lights.light_for(
             stage=self.stage, paused_from=self.paused_from, merged=self.is_merged,
             stage_dates=self.stage_dates(), planned=self.planned_dates(),
-            last_event_on=last_event_on, today=today, rule=rule,
+            last_event_on=self.last_event_on, today=today, rule=rule,
         )
 
 
+class ProjectEventQuerySet(models.QuerySet):
+    def counted(self):
+        """Events of projects that count (not merged into another). Written as ``project NOT IN
+        (merged ids)`` rather than a join on ``merged_into IS NULL``: with the join SQLite walks all
+        projects and their timelines; this way it reads only the events the other filters select
+        (a day range on the date index, say), checking each against the few merged ids."""
+        merged = InvestmentProject.all_objects.filter(merged_into__isnull=False).values("pk")
+        return self.exclude(project__in=merged)
+
+
 class ProjectEvent(models.Model):
-    """One entry on a project's timeline: a stage change, visit, meeting, call or note."""
+    """One entry on a project's timeline: a stage change, visit, meeting, call or note.
+
+    Saving or deleting an event keeps its project's ``last_event_on`` in step (one UPDATE), whoever
+    writes it — services, the Excel import, the demo loader, tests. Queryset ``update()``,
+    ``delete()`` and ``bulk_create()`` skip this: call
+    :meth:`InvestmentProjectQuerySet.refresh_last_event_on` after them.
+    """
 
     project = models.ForeignKey(InvestmentProject, verbose_name="项目", on_delete=models.CASCADE,
                                 related_name="events")
@@ -198,14 +226,33 @@ class ProjectEvent(models.Model):
     to_stage = models.CharField("新阶段", max_length=16, choices=ProjectStage.choices, blank=True)
     text = models.TextField("内容", blank=True)
 
+    objects = ProjectEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = "项目动态"
         verbose_name_plural = "项目动态"
         ordering = ["-occurred_on", "-recorded_at", "-id"]
-        indexes = [models.Index(fields=["project", "occurred_on"])]
+        # (project, date): every per-project lookup. (date, kind): the latest events of all projects
+        # (the dashboard) and one week's stage changes (the weekly report) without reading the whole
+        # timeline, the kind tested in the index. Not (kind, date): SQLite then preferred it to
+        # (project, date) for per-project lookups of one kind — a 10-second weekly report.
+        indexes = [models.Index(fields=["project", "occurred_on"]), models.Index(fields=["occurred_on", "kind"])]
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._refresh_project()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._refresh_project()
+        return result
+
+    def _refresh_project(self) -> None:
+        # Recomputed rather than max(old, new), so an event whose date is corrected stays right.
+        InvestmentProject.all_objects.filter(pk=self.project_id).refresh_last_event_on()
 
 
 class InvestmentChange(models.Model):

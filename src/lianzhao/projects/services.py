@@ -430,8 +430,9 @@ def merge_projects(keep: InvestmentProject, duplicate: InvestmentProject, *, act
                    note: str = "") -> InvestmentProject:
     """Merge ``duplicate`` into ``keep`` (one identity per project): the duplicate's timeline events,
     files and investment changes move to ``keep``; projects earlier merged into the duplicate now
-    point at ``keep``; ``keep`` gets a merge event; the duplicate is marked ``merged_into`` and
-    drops out of every list and total. One transaction; two audit rows, one per project.
+    point at ``keep``; ``keep`` gets a merge event; both projects' ``last_event_on`` is recomputed;
+    the duplicate is marked ``merged_into`` and drops out of every list and total. One transaction;
+    two audit rows, one per project.
 
     Both projects must be editable by the actor (an admin, or an officer of both departments). The
     kept project must be the one that got further: merging a signed duplicate into an unsigned
@@ -462,6 +463,9 @@ def merge_projects(keep: InvestmentProject, duplicate: InvestmentProject, *, act
         dup.save()
         kept.version += 1
         kept.save()
+        # The events moved by update(), past ProjectEvent.save(): recompute both projects' latest
+        # event date (after the saves above, which wrote the dates read before the move).
+        InvestmentProject.all_objects.filter(pk__in=[kept.pk, dup.pk]).refresh_last_event_on()
         summary = (f"合并重复项目“{dup.name}”（编号 {dup.pk}）：移入 {moved_events} 条动态、"
                    f"{moved_files} 个材料、{moved_changes} 条投资变更")
         ProjectEvent.objects.create(project=kept, kind=EventKind.MERGE, occurred_on=_today(),
