@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from lianzhao.audit.models import AuditRecord
 from lianzhao.projects import counting, lights, services
+from lianzhao.projects.choices import AttractionMethod
 from lianzhao.projects.models import InvestmentChange, ProjectEvent
 
 TODAY = dt.date(2025, 12, 31)
@@ -101,6 +102,33 @@ def test_merged_duplicates_are_left_out_of_every_dashboard_total(client, persona
                        counting.FUNNEL_DEFINITION, counting.PLANNED_AMOUNT_DEFINITION,
                        counting.STAGE_COUNT_DEFINITION):
         assert definition in body
+
+
+def test_the_dashboard_reads_the_same_totals_in_one_pass(book, make_project):
+    """The dashboard sums one grouped query; the single-purpose functions group their own. Both must
+    give every figure alike: several industries and methods, a dropped project (out of the planned
+    amounts, in the stage counts), a project without an amount, the merged duplicate D."""
+    from lianzhao.dashboard import queries
+    from lianzhao.industries.models import Industry
+
+    other = Industry.objects.create(name="绿色能源", slug="green", kind="leading", source="测试")
+    make_project(stage="dropped", industry=other, method="expo", amount=Decimal("7.00"))
+    make_project(stage="construction", industry=other, method="capital", amount=None)
+    _signed(make_project, dt.date(2025, 8, 1), "3", industry=other, method="capital")
+    figures = queries.pipeline_figures(TODAY)
+    funnel = counting.funnel_counts()
+    assert [r["count"] for r in figures.funnel] == [funnel[s] for s in funnel]
+    assert {r["stage"]: (r["count"], r["amount"]) for r in figures.stages} == {
+        s: (row["count"], row["amount"]) for s, row in counting.stage_counts().items()}
+    for rows, field, label in ((figures.by_industry, "industry__name", str),
+                               (figures.by_method, "method", lambda m: AttractionMethod(m).label)):
+        signed = counting.signed_total_by(field)
+        assert rows == [{"name": label(r["key"]), "count": r["count"], "amount": float(r["amount"]),
+                         "signed": float(signed[r["key"]].total) if r["key"] in signed else 0.0}
+                        for r in counting.planned_amount_by(field)]
+    assert figures.signed == counting.signed_summaries({"year": (dt.date(2025, 1, 1), TODAY), "all": (None, None)})
+    assert [r["name"] for r in figures.by_industry] == ["新能源汽车", "绿色能源"]  # largest amount first
+    assert figures.by_industry[1]["count"] == 2  # the dropped project is left out, the one without amount counted
 
 
 # --- record_investment_change -----------------------------------------------------------------------

@@ -32,8 +32,8 @@ def test_project_list_query_count_is_pinned(client, personas, make_project, djan
     for _ in range(30):
         make_project()
     # session + user, the traffic-light rule (one row), count for the paginator, one page of projects
-    # with their related rows and the light annotation (last event as a correlated subquery, not a
-    # query per row), and the two filter dropdowns (industries, departments).
+    # with their related rows and the light annotation (an expression over the row, not a query per
+    # row), and the two filter dropdowns (industries, departments).
     with django_assert_num_queries(7):
         response = client.get(reverse("project_list"), {"stage": ["lead"], "q": "测试"})
     assert response.status_code == 200
@@ -46,14 +46,14 @@ def test_dashboard_query_count_is_pinned(client, personas, make_project, django_
         make_project(stage=stage)
     # 2  session + user
     # 1  traffic-light rule (one row)
-    # 1  funnel (one aggregate with a filtered count per stage)
-    # 3  by industry: planned amount; signed amount of first signings; investment-change deltas
-    # 3  by method: the same three
-    # 1  current stages
-    # 2  signed this year and all time: one aggregate over projects, one over investment changes
-    # 1  light counts (GROUP BY the light expression, last event as a correlated subquery)
+    # 1  projects grouped by (stage, industry, method): count, planned amount, a filtered count per
+    #    funnel stage, first signings this year and all time — the funnel, current stages, both
+    #    amount tables and the signed card are sums over these groups
+    # 1  investment changes grouped by (industry, method), summed this year and all time
+    # 1  industry names
+    # 1  light counts (GROUP BY the light expression over the row; last event is a column)
     # 1  indicators
-    # 1  recent events
-    with django_assert_num_queries(16):
+    # 1  recent events (the newest ids picked from the timeline in a subquery)
+    with django_assert_num_queries(9):
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200

@@ -9,38 +9,34 @@ from lianzhao.accounts import permissions
 from lianzhao.dashboard import queries
 from lianzhao.dashboard.models import Indicator
 from lianzhao.projects import lights
-from lianzhao.projects.models import ProjectEvent, TrafficLightRule
+from lianzhao.projects.models import TrafficLightRule
 
 
 @require_GET
 def dashboard(request):
     permissions.require(permissions.can_read(request.user))
     today, rule = lights.today(), TrafficLightRule.load()
-    funnel = queries.funnel()
-    by_industry = queries.amount_by_industry()
-    by_method = queries.amount_by_method()
-    stages = queries.current_stages()
+    figures = queries.pipeline_figures(today)
     charts = {
-        "funnel": funnel,
-        "industry": by_industry,
-        "method": by_method,
+        "funnel": figures.funnel,
+        "industry": figures.by_industry,
+        "method": figures.by_method,
     }
     return render(request, "dashboard/dashboard.html", {
         "charts": charts,
-        "stages": stages,
-        "total_count": sum(s["count"] for s in stages),
-        "signed": queries.signed(today),
+        "stages": figures.stages,
+        "total_count": sum(s["count"] for s in figures.stages),
+        "signed": figures.signed,
         "today": today,
         "lights": queries.light_counts(today, rule),
         "indicators": list(Indicator.objects.all()),
-        "recent_events": ProjectEvent.objects.filter(project__merged_into__isnull=True)
-        .select_related("project", "actor").order_by("-occurred_on", "-recorded_at", "-id")[:10],
+        "recent_events": queries.recent_events(),
         "funnel_definition": queries.FUNNEL_DEFINITION,
         "amount_definition": queries.AMOUNT_DEFINITION,
         "stage_definition": queries.STAGE_DEFINITION,
         "signed_count_definition": queries.SIGNED_COUNT_DEFINITION,
         "signed_total_definition": queries.SIGNED_TOTAL_DEFINITION,
         "light_definition": lights.definition(rule),
-        "by_industry": by_industry,
-        "by_method": by_method,
+        "by_industry": figures.by_industry,
+        "by_method": figures.by_method,
     })

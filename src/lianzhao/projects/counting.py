@@ -77,24 +77,126 @@ def _changes(queryset: QuerySet | None) -> QuerySet:
     return changes
 
 
-def signed_summaries(windows: dict[str, tuple[dt.date | None, dt.date | None]],
-                     queryset: QuerySet | None = None) -> dict[str, SignedSummary]:
+Windows = dict[str, tuple[dt.date | None, dt.date | None]]
+
+
+# --- the rules as aggregate expressions, and sums over groups -------------------------------------
+#
+# Every total is a sum over groups of counted projects: one grouped query (:func:`grouped`) carries
+# the sums of several totals, so a page showing many of them (the dashboard, the weekly report)
+# reads the projects once, and the single-purpose functions further down are the same sums over a
+# query of their own. Each rule is written once, here.
+
+def signed_aggregates(windows: Windows) -> dict:
+    """For each named window: ``<name>__n``, projects first signed in it, and ``<name>__amount``,
+    their signed amount (:data:`SIGNED_COUNT_DEFINITION`), as aggregate expressions to combine with
+    others in one ``aggregate()``/``annotate()`` over counted projects."""
+    out = {}
+    for name, (start, end) in windows.items():
+        window = _window("signed_date", start, end)
+        out[f"{name}__n"] = Count("pk", filter=window)
+        out[f"{name}__amount"] = Sum("signed_amount", filter=window)
+    return out
+
+
+def change_aggregates(windows: Windows) -> dict:
+    """For each named window: Σ investment-change deltas dated in it (:data:`INVESTMENT_CHANGE_DEFINITION`),
+    as aggregate expressions over investment changes."""
+    return {name: Sum("delta", filter=_window("on", start, end)) for name, (start, end) in windows.items()}
+
+
+def grouped(by: tuple[str, ...] = (), *, windows: Windows | None = None, funnel: bool = False,
+            queryset: QuerySet | None = None) -> list[dict]:
+    """Counted projects of ``queryset`` grouped by the project fields ``by`` (none: one row for all),
+    one query. Each row holds the ``by`` values, ``n`` (projects) and ``amount`` (planned, None when no
+    project of the group has one); with ``funnel``, under each main-line stage's value the projects
+    that reached it (its date recorded); for each window, :func:`signed_aggregates`."""
+    aggregates = {"n": Count("pk"), "amount": Sum("amount"), **signed_aggregates(windows or {})}
+    if funnel:
+        aggregates.update({stage.value: Count("pk", filter=Q(**{f"{STAGE_DATE_FIELD[stage]}__isnull": False}))
+                           for stage in PIPELINE})
+    if not by:
+        return [counted(queryset).aggregate(**aggregates)]
+    return list(counted(queryset).order_by().values(*by).annotate(**aggregates))
+
+
+def grouped_changes(by: tuple[str, ...], windows: Windows, queryset: QuerySet | None = None) -> list[dict]:
+    """Investment changes of counted projects of ``queryset`` grouped by the projects' fields ``by``,
+    one query. Each row holds the ``by`` values and, for each window, Σ deltas dated in it (None
+    without any)."""
+    aggregates = change_aggregates(windows)
+    if not by:
+        return [_changes(queryset).aggregate(**aggregates)]
+    rows = _changes(queryset).order_by().values(*[f"project__{f}" for f in by]).annotate(**aggregates)
+    return [{**{f: r[f"project__{f}"] for f in by}, **{name: r[name] for name in windows}} for r in rows]
+
+
+def funnel_from(rows: list[dict]) -> dict[str, int]:
+    """:data:`FUNNEL_DEFINITION` from :func:`grouped` rows loaded with ``funnel=True``."""
+    return {stage.value: sum(r[stage.value] for r in rows) for stage in PIPELINE}
+
+
+def stage_counts_from(rows: list[dict]) -> dict[str, dict]:
+    """:data:`STAGE_COUNT_DEFINITION` from :func:`grouped` rows that include ``stage`` in ``by``;
+    every stage present."""
+    out = {s.value: {"count": 0, "amount": ZERO} for s in ProjectStage}
+    for r in rows:
+        out[r["stage"]]["count"] += r["n"]
+        out[r["stage"]]["amount"] += r["amount"] or ZERO
+    return out
+
+
+def planned_amount_from(rows: list[dict], field: str, labels: dict | None = None) -> list[dict]:
+    """:data:`PLANNED_AMOUNT_DEFINITION` per value of ``field`` (shown as ``labels[value]`` when
+    given) from :func:`grouped` rows that include ``field`` and ``stage`` in ``by``: without 终止
+    projects, largest amount first, then by value; a group whose projects have no amount last."""
+    groups: dict = {}
+    for r in rows:
+        if r["stage"] == ProjectStage.DROPPED:
+            continue
+        key = labels[r[field]] if labels is not None else r[field]
+        count, amount = groups.get(key, (0, None))
+        groups[key] = (count + r["n"], amount if r["amount"] is None else (amount or ZERO) + r["amount"])
+    ordered = sorted(groups.items(), key=lambda kv: (kv[1][1] is None, -(kv[1][1] or ZERO), kv[0] is not None, kv[0]))
+    return [{"key": key, "count": count, "amount": amount or ZERO} for key, (count, amount) in ordered]
+
+
+def signed_by_from(rows: list[dict], changes: dict, field: str, window: str,
+                   labels: dict | None = None) -> dict:
+    """:class:`SignedSummary` of ``window`` per value of ``field`` (or ``labels[value]``) from
+    :func:`grouped` rows and :func:`grouped_changes` rows that include ``field`` in ``by``. Groups
+    with nothing signed and no change in the window are absent."""
+    out: dict = {}
+    for r in rows:
+        if r[f"{window}__n"]:
+            key = labels[r[field]] if labels is not None else r[field]
+            base = out.get(key, SignedSummary())
+            out[key] = SignedSummary(base.count + r[f"{window}__n"],
+                                     base.first_signed_amount + (r[f"{window}__amount"] or ZERO))
+    for c in changes:
+        if c[window] is not None:
+            key = labels[c[field]] if labels is not None else c[field]
+            base = out.get(key, SignedSummary())
+            out[key] = SignedSummary(base.count, base.first_signed_amount, base.change_amount + c[window])
+    return out
+
+
+def signed_summary_from(rows: list[dict], changes: dict, window: str) -> SignedSummary:
+    """:class:`SignedSummary` of ``window`` from :func:`grouped` rows and :func:`grouped_changes`
+    (any grouping): the sums over all groups."""
+    return SignedSummary(count=sum(r[f"{window}__n"] for r in rows),
+                         first_signed_amount=sum((r[f"{window}__amount"] or ZERO for r in rows), ZERO),
+                         change_amount=sum((c[window] or ZERO for c in changes), ZERO))
+
+
+# --- single totals -------------------------------------------------------------------------------
+
+def signed_summaries(windows: Windows, queryset: QuerySet | None = None) -> dict[str, SignedSummary]:
     """:class:`SignedSummary` for several named windows at once (two queries in all)."""
-    projects = counted(queryset).aggregate(**{
-        f"{name}__{part}": agg
-        for name, (start, end) in windows.items()
-        for part, agg in (("n", Count("pk", filter=_window("signed_date", start, end))),
-                          ("amount", Sum("signed_amount", filter=_window("signed_date", start, end))))
-    }) if windows else {}
-    deltas = _changes(queryset).aggregate(**{
-        name: Sum("delta", filter=_window("on", start, end)) for name, (start, end) in windows.items()
-    }) if windows else {}
-    return {
-        name: SignedSummary(count=projects[f"{name}__n"],
-                            first_signed_amount=projects[f"{name}__amount"] or ZERO,
-                            change_amount=deltas[name] or ZERO)
-        for name in windows
-    }
+    if not windows:
+        return {}
+    rows, changes = grouped(windows=windows, queryset=queryset), grouped_changes((), windows, queryset)
+    return {name: signed_summary_from(rows, changes, name) for name in windows}
 
 
 def signed_summary(queryset: QuerySet | None = None, start: dt.date | None = None,
@@ -127,40 +229,25 @@ def signed_total_by(field: str, queryset: QuerySet | None = None, start: dt.date
                     end: dt.date | None = None) -> dict:
     """:class:`SignedSummary` per value of a project field (e.g. ``"industry__name"``,
     ``"method"``, ``"department__name"``), two queries. Groups with nothing signed are absent."""
-    rows = (counted(queryset).filter(_window("signed_date", start, end)).order_by().values(field)
-            .annotate(n=Count("pk"), amount=Sum("signed_amount")))
-    out = {r[field]: SignedSummary(r["n"], r["amount"] or ZERO) for r in rows}
-    deltas = (_changes(queryset).filter(_window("on", start, end)).order_by().values(f"project__{field}")
-              .annotate(s=Sum("delta")))
-    for r in deltas:
-        key = r[f"project__{field}"]
-        base = out.get(key, SignedSummary())
-        out[key] = SignedSummary(base.count, base.first_signed_amount, base.change_amount + (r["s"] or ZERO))
-    return out
+    windows = {"window": (start, end)}
+    # Only projects first signed in the window are grouped: the others add nothing to its sums.
+    signed = counted(queryset).filter(_window("signed_date", start, end))
+    return signed_by_from(grouped((field,), windows=windows, queryset=signed),
+                          grouped_changes((field,), windows, queryset), field, "window")
 
 
 def funnel_counts(queryset: QuerySet | None = None) -> dict[str, int]:
     """Projects that reached each main-line stage (:data:`FUNNEL_DEFINITION`), one query."""
-    row = counted(queryset).aggregate(**{
-        stage: Count("pk", filter=Q(**{f"{STAGE_DATE_FIELD[stage]}__isnull": False})) for stage in PIPELINE
-    })
-    return {stage: row[stage] for stage in PIPELINE}
+    return funnel_from(grouped(funnel=True, queryset=queryset))
 
 
 def stage_counts(queryset: QuerySet | None = None) -> dict[str, dict]:
     """Projects and planned amount by current stage (:data:`STAGE_COUNT_DEFINITION`), one query;
     every stage present."""
-    rows = {r["stage"]: r for r in counted(queryset).order_by().values("stage")
-            .annotate(n=Count("pk"), amount=Sum("amount"))}
-    return {s.value: {"count": rows.get(s, {}).get("n", 0), "amount": rows.get(s, {}).get("amount") or ZERO}
-            for s in ProjectStage}
+    return stage_counts_from(grouped(("stage",), queryset=queryset))
 
 
 def planned_amount_by(field: str, queryset: QuerySet | None = None) -> list[dict]:
     """Projects and planned amount per value of ``field`` (:data:`PLANNED_AMOUNT_DEFINITION`),
     largest amount first, one query."""
-    return [
-        {"key": r[field], "count": r["n"], "amount": r["amount"] or ZERO}
-        for r in counted(queryset).exclude(stage=ProjectStage.DROPPED).values(field)
-        .annotate(n=Count("pk"), amount=Sum("amount")).order_by("-amount", field)
-    ]
+    return planned_amount_from(grouped((field, "stage"), queryset=queryset), field)
