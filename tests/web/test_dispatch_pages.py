@@ -121,10 +121,12 @@ def _count(client, url, params):
 
 
 @pytest.mark.parametrize("url_name,params,pinned", [
-    # session + user, then: rule, region, week counts, week signed (2), new leads, moves, light
-    # candidates, stalled (order, then details of the previewed rows), stage groups, industries,
-    # departments, targets, YTD signed (2), YTD counts, departments for progress.
-    ("weekly_report", {"week": WEEK}, 20),
+    # session + user, then: rule, region, every project grouped by (stage on the Sunday, industry,
+    # method, department) with the week's and the year's signings, starts and production (the stage
+    # tables, the week's figures and the departments' year to date are sums over these groups),
+    # investment changes by department (week, year), stalled (order, then details of the previewed
+    # rows), industries, departments, new leads, moves, light candidates, targets.
+    ("weekly_report", {"week": WEEK}, 14),
     # session + user, default year, targets, YTD signed (2), YTD counts, departments.
     ("targets", {}, 8),
     # session + user, projects, department filter choices.

@@ -248,3 +248,31 @@ def test_without_a_chinese_font_the_pdf_is_refused_with_a_clear_message(client, 
     assert "未找到可显示中文的字体" in response.content.decode()
     with pytest.raises(CommandError, match="未找到可显示中文的字体"):
         call_command("report", "weekly", "--week", WEEK, "--format", "pdf", "--out", "/dev/null")
+
+
+@pytest.mark.parametrize("day", [D(2024, 12, 31), D(2025, 3, 23), D(2025, 3, 30), D(2025, 4, 4), D(2025, 4, 10)])
+def test_the_last_event_on_a_past_day_is_read_from_the_column_or_the_timeline_alike(world, day):
+    """last_event_on_or_before() reads the project's last_event_on when that is on or before the day
+    and looks the timeline up otherwise; either way it is the latest event dated by then."""
+    from django.db.models import Max
+
+    from lianzhao.projects.models import InvestmentProject
+
+    rows = InvestmentProject.all_objects.annotate(sql=queries.last_event_on_or_before(day))
+    assert any(p.last_event_on and p.last_event_on > day for p in rows) or day == D(2025, 4, 10)
+    for p in rows:
+        assert p.sql == p.events.filter(occurred_on__lte=day).aggregate(m=Max("occurred_on"))["m"], (p.name, day)
+
+
+def test_the_one_pass_figures_equal_the_single_totals(data):
+    """weekly_data() sums one grouped query for the week's signings, starts and production and the
+    departments' year to date; the targets page reads them with queries of their own. Both agree."""
+    from lianzhao.projects import counting
+
+    week = IsoWeek.parse(WEEK)
+    signed = counting.signed_summary(start=week.start, end=week.end)
+    assert (data.week_signed_count, data.week_signed_amount) == (signed.count, signed.total)
+    in_week = counting.counted()
+    assert data.week_started == in_week.filter(construction_date__range=(week.start, week.end)).count()
+    assert data.week_production == in_week.filter(production_date__range=(week.start, week.end)).count()
+    assert data.progress == queries.department_progress(data.year, data.as_of)

@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     F,
     OuterRef,
@@ -88,10 +89,12 @@ def _entered_side_stage():
 
 def _side_stage_entered_after(day: dt.date):
     """Ids of projects now at 暂缓/终止 that recorded that change after ``day``. Used as ``pk IN (…)``:
-    SQLite builds the set once — the few 暂缓/终止 rows, found by the stage index, each checked on the
-    timeline index — instead of checking the timeline from every row of the outer query."""
+    SQLite builds the set once — the few 暂缓/终止 rows, found by the stage index — instead of checking
+    the timeline from every row of the outer query; only rows with some event after ``day`` (their
+    ``last_event_on`` says so) are looked up on the timeline index."""
     later = _entered_side_stage().filter(occurred_on__gt=day)
-    return InvestmentProject.all_objects.filter(stage__in=SIDE_STAGES).filter(Exists(later)).values("pk")
+    return (InvestmentProject.all_objects.filter(stage__in=SIDE_STAGES, last_event_on__gt=day)
+            .filter(Exists(later)).values("pk"))
 
 
 def _side_on(day: dt.date) -> Q:
@@ -128,9 +131,8 @@ def _new_leads(week: IsoWeek) -> list[dict]:
 
 
 def _stage_moves(week: IsoWeek) -> list[dict]:
-    rows = (ProjectEvent.objects
-            .filter(kind=EventKind.STAGE_CHANGE, occurred_on__range=(week.start, week.end),
-                    project__merged_into__isnull=True)
+    rows = (ProjectEvent.objects.counted()  # the week's events found by the date index
+            .filter(kind=EventKind.STAGE_CHANGE, occurred_on__range=(week.start, week.end))
             .exclude(to_stage=ProjectStage.LEAD)
             .order_by("occurred_on", "recorded_at", "pk")
             .values("occurred_on", "from_stage", "to_stage", "text", "project__name", "project__amount",
@@ -143,21 +145,31 @@ def _stage_moves(week: IsoWeek) -> list[dict]:
              "text": r["text"]} for r in rows]
 
 
-def _last_event_on(day: dt.date):
-    # ORDER BY … LIMIT 1 on the (project, occurred_on) index: one index seek per project.
-    return Subquery(ProjectEvent.objects.filter(project=OuterRef("pk"), occurred_on__lte=day)
-                    .order_by("-occurred_on").values("occurred_on")[:1])
+def last_event_on_or_before(day: dt.date) -> Case:
+    """The date of the row's latest timeline event on or before ``day`` (NULL without one).
+
+    Usually the project's ``last_event_on`` column: when its latest event is on or before ``day``
+    (or it has none) that is the answer. Only projects with events after ``day`` — few, for a recent
+    week — are looked up on the timeline's (project, date) index (ORDER BY … LIMIT 1: one seek).
+    """
+    seek = (ProjectEvent.objects.filter(project=OuterRef("pk"), occurred_on__lte=day)
+            .order_by("-occurred_on").values("occurred_on")[:1])
+    return Case(When(Q(last_event_on__isnull=True) | Q(last_event_on__lte=day), then=F("last_event_on")),
+                default=Subquery(seek), output_field=DateField())
 
 
-def _window(field: str, after: dt.date, upto: dt.date) -> Q:
-    """after < field <= upto"""
-    return Q(**{f"{field}__gt": after, f"{field}__lte": upto})
+def activity_on(day: dt.date) -> Coalesce:
+    """The row's last activity on ``day`` as the lights judge it: its latest event by then, or
+    without one its 线索 date (:func:`lianzhao.projects.lights.light_for`)."""
+    return Coalesce(last_event_on_or_before(day), "lead_date")
 
 
-def _events(after: dt.date | None, upto: dt.date, **filters) -> Exists:
-    """Some timeline event of the row's project dated in (after, upto] (one index range seek)."""
-    window = Q(occurred_on__lte=upto) & (Q(occurred_on__gt=after) if after else Q())
-    return Exists(ProjectEvent.objects.filter(window, project=OuterRef("pk"), **filters))
+def _events(after: dt.date, upto: dt.date, **filters) -> Q:
+    """Some timeline event of the row's project dated in (after, upto]: only rows whose latest event
+    is after ``after`` are looked up (one index range seek each)."""
+    window = ProjectEvent.objects.filter(project=OuterRef("pk"), occurred_on__gt=after, occurred_on__lte=upto,
+                                         **filters)
+    return Q(last_event_on__gt=after) & Q(Exists(window))
 
 
 def light_changes(week: IsoWeek, as_of: dt.date, rule) -> list[dict]:
@@ -177,15 +189,16 @@ def light_changes(week: IsoWeek, as_of: dt.date, rule) -> list[dict]:
         for f in PLANNED_DATE_FIELD.values()))
     paused = Q(stage=ProjectStage.PAUSED) & _events(before, as_of, kind=EventKind.STAGE_CHANGE,
                                                     to_stage=ProjectStage.PAUSED)
-    # Idle on as_of but not on the Sunday before: no event after the new threshold, and the last
-    # activity (an event, or the lead date when there is none) between the two thresholds.
-    went_quiet = ~_events(cut1.stale_on_or_before, as_of) & (
-        _window("lead_date", cut0.stale_on_or_before, cut1.stale_on_or_before)
-        | _events(cut0.stale_on_or_before, cut1.stale_on_or_before))
+    # Idle on as_of but not on the Sunday before: the last activity (an event, or the lead date when
+    # there is none) on as_of lies between the two no-activity thresholds.
+    went_quiet = Q(quiet_since__gt=cut0.stale_on_or_before, quiet_since__lte=cut1.stale_on_or_before)
+    side_on = Subquery(_entered_side_stage().order_by("-occurred_on").values("occurred_on")[:1])
     fields = [*STAGE_DATE_FIELD.values(), *PLANNED_DATE_FIELD.values()]
-    rows = (counting.counted().filter(_reached_by(before)).filter(planned | paused | went_quiet)
-            .annotate(side_on=Subquery(_entered_side_stage().order_by("-occurred_on").values("occurred_on")[:1]),
-                      last_before=_last_event_on(before), last_after=_last_event_on(as_of))
+    rows = (counting.counted().filter(_reached_by(before)).annotate(quiet_since=activity_on(as_of))
+            .filter(planned | paused | went_quiet)
+            .annotate(side_on=Case(When(stage__in=SIDE_STAGES, then=side_on), output_field=DateField()),
+                      last_before=last_event_on_or_before(before), last_after=last_event_on_or_before(as_of))
+            .order_by()
             .values("pk", "name", "stage", "paused_from", "side_on", "last_before", "last_after",
                     "department__name", "officer__display_name", "officer__username", *fields))
     out = []
@@ -221,11 +234,11 @@ def stalled(as_of: dt.date, stale_days: int, limit: int | None = None) -> tuple[
     not_yet = [Q(**{f"{STAGE_DATE_FIELD[s]}__isnull": True}) | Q(**{f"{STAGE_DATE_FIELD[s]}__gt": as_of})
                for s in PIPELINE[PIPELINE.index(ProjectStage.PRODUCTION):]]
     in_stall_stage = _reached_by(as_of) & functools.reduce(operator.and_, not_yet) & ~_side_on(as_of)
-    idle = ~_events(cutoff, as_of) & (Q(lead_date__lte=cutoff) | _events(None, cutoff))
-    matched = counting.counted().filter(in_stall_stage).filter(idle)
+    matched = counting.counted().filter(in_stall_stage).annotate(activity=activity_on(as_of)).filter(
+        activity__lte=cutoff)
     last = ProjectEvent.objects.filter(project=OuterRef("pk"), occurred_on__lte=as_of).order_by(
         "-occurred_on", "-recorded_at", "-pk")
-    detail = (matched.annotate(last_on=_last_event_on(as_of)).annotate(activity=Coalesce("last_on", "lead_date"))
+    detail = (matched.annotate(last_on=last_event_on_or_before(as_of))
               .annotate(stage_then=stage_on_expression(as_of), last_kind=Subquery(last.values("kind")[:1]),
                         last_text=Subquery(last.values("text")[:1]))
               .order_by("activity", "name")
@@ -236,8 +249,7 @@ def stalled(as_of: dt.date, stale_days: int, limit: int | None = None) -> tuple[
         total = len(rows)
     else:
         # One pass finds and orders every stalled project by id; only the first rows get their details.
-        order = list(matched.annotate(activity=Coalesce(_last_event_on(as_of), "lead_date"))
-                     .order_by("activity", "name").values_list("pk", flat=True))
+        order = list(matched.order_by("activity", "name").values_list("pk", flat=True))
         total, first = len(order), order[:limit]
         by_pk = {r["pk"]: r for r in detail.order_by().filter(pk__in=first)}
         rows = [by_pk[pk] for pk in first]
@@ -248,37 +260,86 @@ def stalled(as_of: dt.date, stale_days: int, limit: int | None = None) -> tuple[
              "last_text": r["last_text"] or ""} for r in rows], total
 
 
-def stage_groups(as_of: dt.date, industries: dict[int, str], departments: dict[int, str]) -> list[dict]:
-    """Projects and planned amount by (stage on ``as_of``, industry, method, department): one grouped
-    query on ids (names mapped here, no joins); the report sums it along each dimension."""
-    rows = (counting.counted().filter(_reached_by(as_of)).annotate(stage_then=stage_on_expression(as_of))
-            .order_by().values("stage_then", "industry_id", "method", "department_id")
-            .annotate(count=Count("pk"), amount=Sum("amount")))
-    return [{"stage": r["stage_then"], "industry": industries[r["industry_id"]], "method": r["method"],
-             "department": departments[r["department_id"]], "count": r["count"], "amount": r["amount"] or ZERO}
-            for r in rows]
+def _dated(field: str, start: dt.date, end: dt.date) -> Count:
+    """Projects whose ``field`` (开工日期, 投产日期) lies in [start, end]."""
+    return Count("pk", filter=Q(**{f"{field}__range": (start, end)}))
 
 
-def department_progress(year: int, as_of: dt.date) -> list[DepartmentProgress]:
-    """Every department's targets for ``year`` and its results from 1 January to ``as_of``."""
-    start = dt.date(year, 1, 1)
-    end = min(as_of, dt.date(year, 12, 31))
+def pipeline_groups(as_of: dt.date, windows: counting.Windows) -> list[dict]:
+    """Every counted project in one grouped query, by (stage on ``as_of`` — None when it had no
+    stage date yet —, industry, method, department; ids, no joins), with the sums the report is made
+    of: count and planned amount, first signings per window (:func:`counting.signed_aggregates`) and,
+    per window, the projects that started construction (``<window>_started``) or production
+    (``<window>_production``) in it. The stage tables, the week's figures and the departments' year to
+    date are sums over these groups: one pass over the projects instead of five."""
+    extra = {f"{name}_{what}": _dated(field, start, end) for name, (start, end) in windows.items()
+             for what, field in (("started", "construction_date"), ("production", "production_date"))}
+    stage_then = counting.counted().annotate(stage_then=stage_on_expression(as_of))
+    return counting.grouped(("stage_then", "industry", "method", "department"), windows=windows,
+                            queryset=stage_then, extra=extra)
+
+
+def stage_groups(groups: list[dict], industries: dict[int, str], departments: dict[int, str]) -> list[dict]:
+    """Projects and planned amount by (stage on the cut-off day, industry, method, department), names
+    mapped from ids, from :func:`pipeline_groups`; projects first recorded after the day left out.
+    The report sums them along each dimension."""
+    return [{"stage": r["stage_then"], "industry": industries[r["industry"]], "method": r["method"],
+             "department": departments[r["department"]], "count": r["n"], "amount": r["amount"] or ZERO}
+            for r in groups if r["stage_then"] is not None]
+
+
+def ytd_window(year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """1 January of ``year`` to ``as_of`` (31 December for a past year)."""
+    return dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31))
+
+
+def department_actuals(year: int, as_of: dt.date) -> dict[int, dict]:
+    """{department id: signed (SignedSummary), started, production} from 1 January to ``as_of``,
+    three queries; departments without any are absent."""
+    start, end = ytd_window(year, as_of)
+    started, production = Q(construction_date__range=(start, end)), Q(production_date__range=(start, end))
+    # Only rows that count in either total are grouped (a sort of a few thousand rows, not of all).
+    rows = (counting.counted().filter(started | production).order_by().values("department")
+            .annotate(started=Count("pk", filter=started), production=Count("pk", filter=production)))
+    return _actuals(counting.signed_total_by("department", start=start, end=end),
+                    {r["department"]: r for r in rows})
+
+
+def _department_actuals_from(groups: list[dict], changes: list[dict]) -> dict[int, dict]:
+    """:func:`department_actuals` as sums over :func:`pipeline_groups` rows and
+    :func:`counting.grouped_changes` by department (window ``ytd``)."""
+    counts: dict[int, dict] = {}
+    for g in groups:
+        row = counts.setdefault(g["department"], {"started": 0, "production": 0})
+        row["started"] += g["ytd_started"]
+        row["production"] += g["ytd_production"]
+    return _actuals(counting.signed_by_from(groups, changes, "department", "ytd"), counts)
+
+
+def _actuals(signed: dict, counts: dict) -> dict[int, dict]:
+    return {pk: {"signed": signed.get(pk, counting.SignedSummary()), "started": counts.get(pk, {}).get("started", 0),
+                 "production": counts.get(pk, {}).get("production", 0)} for pk in {*signed, *counts}}
+
+
+def department_progress(year: int, as_of: dt.date, *, actuals: dict[int, dict] | None = None,
+                        departments: dict[int, str] | None = None) -> list[DepartmentProgress]:
+    """Every department's targets for ``year`` and its results from 1 January to ``as_of``
+    (:func:`department_actuals` unless the caller summed them already, as the weekly report does)."""
     targets = {t.department_id: t for t in DepartmentTarget.objects.filter(year=year)}
-    signed = counting.signed_total_by("department", start=start, end=end)
-    counts = {r["department"]: r for r in counting.counted().order_by().values("department").annotate(
-        started=Count("pk", filter=Q(construction_date__range=(start, end))),
-        production=Count("pk", filter=Q(production_date__range=(start, end))))}
+    actuals = department_actuals(year, as_of) if actuals is None else actuals
+    if departments is None:
+        departments = dict(Department.objects.order_by("code").values_list("pk", "name"))
     out = []
-    for department in Department.objects.order_by("code"):
-        t = targets.get(department.pk)
-        c = counts.get(department.pk, {})
+    for pk, name in departments.items():
+        t = targets.get(pk)
+        a = actuals.get(pk, {})
         out.append(DepartmentProgress(
-            department_id=department.pk, department=department.name,
+            department_id=pk, department=name,
             target_signed_amount=t.signed_amount if t else None,
             target_started=t.projects_started if t else None,
             target_production=t.projects_in_production if t else None,
-            signed_amount=signed[department.pk].total if department.pk in signed else ZERO,
-            started=c.get("started", 0), production=c.get("production", 0), note=t.note if t else ""))
+            signed_amount=a["signed"].total if a else ZERO,
+            started=a.get("started", 0), production=a.get("production", 0), note=t.note if t else ""))
     return out
 
 
@@ -297,24 +358,25 @@ def weekly_data(week: IsoWeek, *, today: dt.date, unit: str = "", preview: int |
     rule = TrafficLightRule.load()
     district = district_name()
     year = week.year
-    in_week = counting.counted().aggregate(
-        started=Count("pk", filter=Q(construction_date__range=(week.start, week.end))),
-        production=Count("pk", filter=Q(production_date__range=(week.start, week.end))))
-    signed = counting.signed_summary(start=week.start, end=week.end)
+    windows = {"week": (week.start, week.end), "ytd": ytd_window(year, as_of)}
+    groups = pipeline_groups(as_of, windows)
+    changes = counting.grouped_changes(("department",), windows)
+    signed = counting.signed_summary_from(groups, changes, "week")
     stalled_rows, stalled_count = stalled(as_of, rule.stale_days, limit=preview)
     industries = dict(Industry.objects.values_list("pk", "name"))
     departments = dict(Department.objects.order_by("code").values_list("pk", "name"))
     return WeeklyData(
         week=week, as_of=as_of, generated_on=today, district=district, unit=unit or default_unit(district),
-        year=year, ytd_end=min(as_of, dt.date(year, 12, 31)),
+        year=year, ytd_end=windows["ytd"][1],
         new_leads=_new_leads(week), stage_moves=_stage_moves(week),
         light_changes=light_changes(week, as_of, rule), stalled=stalled_rows, stalled_count=stalled_count,
-        groups=stage_groups(as_of, industries, departments),
+        groups=stage_groups(groups, industries, departments),
         industries=list(industries.values()),
         departments=list(departments.values()),
         week_signed_count=signed.count, week_signed_amount=signed.total,
-        week_started=in_week["started"], week_production=in_week["production"],
-        progress=department_progress(year, as_of),
+        week_started=sum(g["week_started"] for g in groups), week_production=sum(g["week_production"] for g in groups),
+        progress=department_progress(year, as_of, departments=departments,
+                                     actuals=_department_actuals_from(groups, changes)),
         lights_definition=lights.definition(rule), stale_days=rule.stale_days,
     )
 

@@ -106,12 +106,13 @@ def change_aggregates(windows: Windows) -> dict:
 
 
 def grouped(by: tuple[str, ...] = (), *, windows: Windows | None = None, funnel: bool = False,
-            queryset: QuerySet | None = None) -> list[dict]:
-    """Counted projects of ``queryset`` grouped by the project fields ``by`` (none: one row for all),
-    one query. Each row holds the ``by`` values, ``n`` (projects) and ``amount`` (planned, None when no
-    project of the group has one); with ``funnel``, under each main-line stage's value the projects
-    that reached it (its date recorded); for each window, :func:`signed_aggregates`."""
-    aggregates = {"n": Count("pk"), "amount": Sum("amount"), **signed_aggregates(windows or {})}
+            queryset: QuerySet | None = None, extra: dict | None = None) -> list[dict]:
+    """Counted projects of ``queryset`` grouped by ``by`` (project fields or annotations of
+    ``queryset``; none: one row for all), one query. Each row holds the ``by`` values, ``n``
+    (projects) and ``amount`` (planned, None when no project of the group has one); with ``funnel``,
+    under each main-line stage's value the projects that reached it (its date recorded); for each
+    window, :func:`signed_aggregates`; and the ``extra`` aggregates a caller adds."""
+    aggregates = {"n": Count("pk"), "amount": Sum("amount"), **signed_aggregates(windows or {}), **(extra or {})}
     if funnel:
         aggregates.update({stage.value: Count("pk", filter=Q(**{f"{STAGE_DATE_FIELD[stage]}__isnull": False}))
                            for stage in PIPELINE})

@@ -87,10 +87,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def thresholds(today: dt.date, rule) -> Thresholds:
+    return _thresholds(today, int(rule.yellow_after_days), int(rule.red_after_months), int(rule.stale_days))
+
+
+@functools.lru_cache(maxsize=64)
+def _thresholds(today: dt.date, yellow_after_days: int, red_after_months: int, stale_days: int) -> Thresholds:
+    # Cached on the rule's values (not the rule object, which an admin may edit): the weekly report
+    # judges thousands of projects on the same two days.
     return Thresholds(
-        red_before=add_months(today, -int(rule.red_after_months)),
-        yellow_before=today - dt.timedelta(days=int(rule.yellow_after_days)),
-        stale_on_or_before=today - dt.timedelta(days=int(rule.stale_days)),
+        red_before=add_months(today, -red_after_months),
+        yellow_before=today - dt.timedelta(days=yellow_after_days),
+        stale_on_or_before=today - dt.timedelta(days=stale_days),
     )
 
 
