@@ -139,7 +139,9 @@ else:
             "OPTIONS": {
                 # WAL lets readers (dashboards) run while an officer saves; busy timeout avoids
                 # "database is locked" under a handful of concurrent users on a laptop server.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # threads=2: SQLite may sort a large GROUP BY (the dashboard's and the weekly
+                # report's pass over every project) on a second core.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA threads=2;",
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",
             },
