@@ -21,7 +21,7 @@ Y2025 = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(services.common, "today", lambda: TODAY)
     monkeypatch.setattr(lights, "today", lambda: TODAY)
 
 

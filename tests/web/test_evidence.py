@@ -41,7 +41,7 @@ RECORDED = {
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(services.common, "today", lambda: TODAY)
 
 
 def stored_files() -> list[Path]:

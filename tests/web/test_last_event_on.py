@@ -24,7 +24,7 @@ TODAY = dt.date(2025, 8, 1)
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(services.common, "today", lambda: TODAY)
     monkeypatch.setattr(lights, "today", lambda: TODAY)
 
 

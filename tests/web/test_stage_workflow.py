@@ -20,7 +20,7 @@ TODAY = dt.date(2025, 6, 1)
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(services.common, "today", lambda: TODAY)
 
 
 def _kwargs(target):

@@ -128,7 +128,7 @@ class InvestmentProject(TimeStampedModel):
     # lights and the weekly report's "no activity" tests read a column instead of looking up the
     # latest of a million events per project. Kept in step by ProjectEvent.save()/delete() and, for
     # bulk writes, InvestmentProjectQuerySet.refresh_last_event_on(); never set by hand. Services
-    # save only rows they have just locked and re-read (services._locked), so an instance loaded
+    # save only rows they have just locked and re-read (services.locking.lock_project), so an instance loaded
     # before an event was added never writes an old date back.
     last_event_on = models.DateField("最近动态日期", null=True, blank=True, editable=False)
 

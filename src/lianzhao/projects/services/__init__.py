@@ -1,0 +1,38 @@
+"""State changes of investment projects, one module per concern. Each function checks permission and
+data, changes the rows in one transaction and writes its own audit record; views never assign
+``stage`` (or anything else) themselves.
+
+* :mod:`.lifecycle` — create a project, edit its descriptive fields, its milestone plan, log events
+* :mod:`.stages` — move a project along the pipeline with the evidence each stage needs
+* :mod:`.files` — evidence files
+* :mod:`.investments` — capital increases, upgrades, re-signings and reductions (不重复统计)
+* :mod:`.merge` — merging a duplicate into the project that keeps the identity
+* :mod:`.locking` — the row lock and optimistic version check every write above goes through
+* :mod:`.common` — today's date (tests pin it) and the "not in the future" check
+"""
+
+from lianzhao.projects.services.files import attach_file
+from lianzhao.projects.services.investments import record_investment_change
+from lianzhao.projects.services.lifecycle import (
+    EDITABLE_FIELDS,
+    add_event,
+    create_project,
+    delete_project,
+    update_plan,
+    update_project,
+)
+from lianzhao.projects.services.merge import merge_projects
+from lianzhao.projects.services.stages import change_stage
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "add_event",
+    "attach_file",
+    "change_stage",
+    "create_project",
+    "delete_project",
+    "merge_projects",
+    "record_investment_change",
+    "update_plan",
+    "update_project",
+]

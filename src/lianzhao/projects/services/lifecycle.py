@@ -1,0 +1,161 @@
+"""A project's life outside its stage moves: creating it at 线索, editing its descriptive fields and
+its milestone plan, logging visits and notes on its timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from lianzhao.accounts import permissions
+from lianzhao.audit.choices import AuditAction
+from lianzhao.audit.services import record_change, snapshot
+from lianzhao.projects.choices import (
+    MANUAL_EVENT_KINDS,
+    PLANNED_DATE_FIELD,
+    PLANNED_STAGES,
+    EventKind,
+    ProjectStage,
+)
+from lianzhao.projects.models import InvestmentProject, ProjectEvent
+from lianzhao.projects.services import common
+from lianzhao.projects.services.locking import lock_project
+
+#: Fields an edit may change. Stage, stage dates and the signed amount change only with the stage.
+EDITABLE_FIELDS = (
+    "name", "investor", "industry", "chain_node", "amount", "method", "referrer", "source",
+    "department", "officer", "notes",
+)
+
+
+def create_project(*, data: dict, acting_user) -> InvestmentProject:
+    """Create a project at 线索 (lead) and log a creation event and one audit row.
+
+    ``data`` holds cleaned values for :data:`EDITABLE_FIELDS` (plus optional ``lead_date``).
+    """
+    permissions.require(
+        permissions.can_create_project(acting_user, data.get("department")),
+        "您只能为本部门创建项目。",
+    )
+    lead_date = data.get("lead_date") or common.today()
+    common.check_not_future(lead_date, "lead_date")
+    with transaction.atomic():
+        project = InvestmentProject(stage=ProjectStage.LEAD, lead_date=lead_date,
+                                    **{k: data[k] for k in EDITABLE_FIELDS if k in data})
+        project.full_clean()
+        check_name_free(project)
+        project.save()
+        ProjectEvent.objects.create(project=project, kind=EventKind.STAGE_CHANGE, occurred_on=lead_date,
+                                    actor=acting_user, to_stage=ProjectStage.LEAD, text="登记项目线索")
+        record_change(actor=acting_user, action=AuditAction.CREATE, obj=project, before=None,
+                      after=snapshot(project))
+    return project
+
+
+def update_project(project: InvestmentProject, *, changes: dict, acting_user,
+                   expected_version: int | None = None) -> InvestmentProject:
+    """Change a project's descriptive fields (not its stage) and write one audit row.
+
+    With ``expected_version`` the save is refused when someone else saved in between (optimistic
+    locking), naming the fields they changed.
+    """
+    permissions.require(permissions.can_edit_project(acting_user, project), "您只能修改本部门的项目。")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"fields not editable here: {sorted(unknown)}")
+    new_department = changes.get("department", project.department)
+    permissions.require(permissions.can_create_project(acting_user, new_department),
+                        "您不能把项目转到其他部门。")
+    with transaction.atomic():
+        current = lock_project(project, expected_version)
+        before = snapshot(current)
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.full_clean()
+        check_name_free(current)
+        current.version += 1
+        current.save()
+        after = snapshot(current)
+        if {k: v for k, v in before.items() if k != "version"} != {
+            k: v for k, v in after.items() if k != "version"
+        }:
+            record_change(actor=acting_user, action=AuditAction.UPDATE, obj=current,
+                          before=before, after=after)
+    project.refresh_from_db()
+    return project
+
+
+def check_name_free(project: InvestmentProject) -> None:
+    """Refuse a second project of the same name for the same investor (one identity per project)."""
+    # The unique constraints are validated through the default manager, which hides merged
+    # projects; a merged duplicate keeps its name, so check against every project here.
+    clash = InvestmentProject.all_objects.filter(name=project.name, investor=project.investor_id)
+    if project.pk:
+        clash = clash.exclude(pk=project.pk)
+    if clash.exists():
+        raise ValidationError({"name": f"已有同名项目“{project.name}”（同一投资方），请勿重复登记。"})
+
+
+def add_event(project: InvestmentProject, *, kind: str, occurred_on: dt.date, text: str,
+              acting_user) -> ProjectEvent:
+    """Log a visit, meeting, call or note on the project's timeline (one audit row)."""
+    permissions.require(permissions.can_edit_project(acting_user, project), "您只能为本部门的项目记录动态。")
+    if kind not in MANUAL_EVENT_KINDS:
+        raise ValidationError({"kind": "请选择走访、会谈、电话沟通或备注。"})
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "请填写内容。"})
+    common.check_not_future(occurred_on, "occurred_on")
+    with transaction.atomic():
+        lock_project(project)
+        event = ProjectEvent.objects.create(project=project, kind=kind, occurred_on=occurred_on,
+                                            actor=acting_user, text=text)
+        record_change(actor=acting_user, action=AuditAction.CREATE, obj=event, before=None,
+                      after=snapshot(event))
+    return event
+
+
+def delete_project(project: InvestmentProject, *, acting_user) -> None:
+    """Delete a project and its timeline (admins only); the audit row keeps the last values."""
+    permissions.require(permissions.role_of(acting_user) == "admin", "只有管理员可以删除项目。")
+    with transaction.atomic():
+        record_change(actor=acting_user, action=AuditAction.DELETE, obj=project,
+                      before=snapshot(project), after=None)
+        project.delete()
+
+
+def update_plan(project: InvestmentProject, *, planned: dict, acting_user,
+                expected_version: int | None = None) -> InvestmentProject:
+    """Set the milestone plan (planned date per stage, keys as in :data:`PLANNED_DATE_FIELD`'s
+    values). Same permission and optimistic check as :func:`update_project` (409 on a stale
+    version); planned dates must not run backwards along the pipeline. One audit row."""
+    permissions.require(permissions.can_edit_project(acting_user, project), "您只能修改本部门项目的计划节点。")
+    unknown = set(planned) - set(PLANNED_DATE_FIELD.values())
+    if unknown:
+        raise ValueError(f"not planned-date fields: {sorted(unknown)}")
+    errors = {}
+    previous = None
+    for stage in PLANNED_STAGES:
+        field = PLANNED_DATE_FIELD[stage]
+        on = planned.get(field)
+        if on is None:
+            continue
+        if previous and on < previous[1]:
+            errors[field] = (f"计划{stage.label}日期 {on:%Y-%m-%d} 不能早于计划{previous[0].label}日期 "
+                             f"{previous[1]:%Y-%m-%d}。")
+        previous = (stage, on)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = lock_project(project, expected_version)
+        before = snapshot(current)
+        for field, value in planned.items():
+            setattr(current, field, value)
+        if snapshot(current) != before:
+            current.version += 1
+            current.save()
+            record_change(actor=acting_user, action=AuditAction.UPDATE, obj=current, before=before,
+                          after=snapshot(current), reason="修改计划节点")
+    project.refresh_from_db()
+    return project

@@ -1,0 +1,45 @@
+"""The row lock every project write takes: no write lands on a merged duplicate, and an edit made
+from an out-of-date page is refused (optimistic locking on ``version``), naming what changed."""
+
+from __future__ import annotations
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+
+from lianzhao.audit.choices import AuditAction
+from lianzhao.audit.models import AuditRecord
+from lianzhao.projects.models import InvestmentProject
+
+
+def lock_project(project: InvestmentProject, expected_version: int | None = None) -> InvestmentProject:
+    """The project's row, locked for this transaction and re-read. Refused when it was merged into
+    another project, or (with ``expected_version``) when someone else saved it in between."""
+    current = InvestmentProject.all_objects.select_for_update().get(pk=project.pk)
+    if current.merged_into_id is not None:
+        raise ValidationError(f"该项目已合并入“{current.merged_into}”，不能再修改，请在保留的项目上操作。",
+                              code="merged")
+    if expected_version is not None and current.version != expected_version:
+        changed = _changed_since(current, expected_version)
+        raise ValidationError(
+            f"该项目已被他人修改（当前版本 {current.version}，您编辑的是版本 {expected_version}）"
+            f"{changed}。请刷新后重新填写，以免覆盖他人的修改。",
+            code="stale",
+        )
+    return current
+
+
+def _changed_since(current: InvestmentProject, version: int) -> str:
+    records = AuditRecord.objects.for_object(current).filter(action=AuditAction.UPDATE)[:5]
+    names = []
+    for rec in records:
+        for field, _, _ in rec.changes():
+            if field != "version" and field not in names:
+                names.append(field)
+    if not names:
+        return ""
+    labels = []
+    for name in names:
+        try:
+            labels.append(str(InvestmentProject._meta.get_field(name.removesuffix("_id")).verbose_name))
+        except FieldDoesNotExist:  # a field removed since; show its raw name
+            labels.append(name)
+    return "，他人修改了：" + "、".join(labels)

@@ -1,0 +1,145 @@
+"""Moving a project along the pipeline: one step of the transition map at a time, with the evidence
+the target stage requires."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from lianzhao.accounts import permissions
+from lianzhao.audit.choices import AuditAction
+from lianzhao.audit.services import record_change, snapshot
+from lianzhao.projects.choices import (
+    STAGE_DATE_FIELD,
+    STAGE_EVIDENCE_FIELDS,
+    STAGE_OPTIONAL_FIELDS,
+    EventKind,
+    ProjectStage,
+)
+from lianzhao.projects.files import ALLOWED_LABEL, MAX_UPLOAD_BYTES, check_upload
+from lianzhao.projects.models import InvestmentProject, ProjectEvent
+from lianzhao.projects.services import common
+from lianzhao.projects.services.files import file_summary, store_file, stored_file_cleanup
+from lianzhao.projects.services.locking import lock_project
+from lianzhao.refdata.uscc import uscc_error
+
+
+def change_stage(project: InvestmentProject, to_stage: str, *, acting_user, on: dt.date | None = None,
+                 note: str = "", signed_amount: Decimal | None = None,
+                 from_stage: str | None = None, evidence: dict | None = None,
+                 upload=None) -> ProjectEvent:
+    """Move a project to ``to_stage``: checks the transition map, the actor's permission and the
+    evidence the target stage needs (:data:`STAGE_EVIDENCE_FIELDS`; 签约 also an agreement file
+    unless the project already has one), then sets the stage, its date and evidence, stores the
+    uploaded file, adds a timeline event and one audit row (the file's name and hash in ``after``),
+    all in one transaction. Raises ValidationError (field-keyed, Chinese) or PermissionDenied and
+    changes nothing — no row, no file — when refused.
+
+    ``from_stage`` is the stage the user saw; if the project has moved since, the change is refused.
+    ``evidence`` maps evidence field names to values; ``upload`` is an uploaded file.
+    """
+    permissions.require(permissions.can_edit_project(acting_user, project), "您只能推进本部门的项目。")
+    on = on or common.today()
+    note = (note or "").strip()
+    evidence = dict(evidence or {})
+    if signed_amount is not None:
+        evidence.setdefault("signed_amount", signed_amount)
+    with transaction.atomic():
+        current = lock_project(project)
+        if from_stage and current.stage != from_stage:
+            raise ValidationError(
+                f"项目阶段已变为“{current.stage_label}”，请刷新页面后再操作。", code="stale")
+        if to_stage not in ProjectStage.values:
+            raise ValidationError({"to_stage": f"未知阶段：{to_stage}"})
+        if not current.can_advance_to(to_stage):
+            allowed = "、".join(ProjectStage(s).label for s in current.allowed_moves()) or "无（已结束）"
+            raise ValidationError({"to_stage": (
+                f"不能从“{current.stage_label}”变更为“{ProjectStage(to_stage).label}”。"
+                f"当前可变更为：{allowed}。")})
+        common.check_not_future(on)
+        last = _last_stage_date(current)
+        if last and on < last:
+            raise ValidationError({"on": f"日期不能早于上一阶段日期 {last:%Y-%m-%d}。"})
+        resuming = current.stage == ProjectStage.PAUSED and to_stage != ProjectStage.DROPPED
+        errors, values = ({}, {}) if resuming else _evidence(current, to_stage, evidence)
+        checked = None
+        if upload is not None:
+            try:
+                checked = check_upload(upload)
+            except ValidationError as exc:
+                errors["evidence_file"] = exc.messages
+        elif to_stage == ProjectStage.SIGNED and not resuming and not current.files.filter(
+                stage=ProjectStage.SIGNED).exists():
+            errors["evidence_file"] = (f"签约须上传签约协议文件（{ALLOWED_LABEL}，"
+                                       f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB）。")
+        if to_stage in (ProjectStage.PAUSED, ProjectStage.DROPPED) and not note:
+            errors["note"] = f"{ProjectStage(to_stage).label}须说明原因。"
+        if errors:
+            raise ValidationError(errors)
+
+        before = snapshot(current)
+        from_label = current.stage
+        if to_stage == ProjectStage.PAUSED:
+            current.paused_from = current.stage
+        elif current.stage == ProjectStage.PAUSED:
+            current.paused_from = ""
+        current.stage = to_stage
+        date_field = STAGE_DATE_FIELD.get(to_stage)
+        if date_field and not resuming:
+            setattr(current, date_field, on)
+        for field, value in values.items():
+            setattr(current, field, value)
+        current.version += 1
+        current.save()
+        text = note or f"阶段变更：{ProjectStage(from_label).label} → {ProjectStage(to_stage).label}"
+        event = ProjectEvent.objects.create(project=current, kind=EventKind.STAGE_CHANGE, occurred_on=on,
+                                            actor=acting_user, from_stage=from_label, to_stage=to_stage,
+                                            text=text)
+        after = snapshot(current)
+        with stored_file_cleanup() as stored:
+            if checked is not None:
+                stored.append(store_file(current, to_stage, upload, checked, acting_user))
+                after["evidence_file"] = file_summary(stored[-1])
+            record_change(actor=acting_user, action=AuditAction.UPDATE, obj=current, before=before,
+                          after=after, reason=f"阶段变更 {from_label}→{to_stage}")
+    project.refresh_from_db()
+    return event
+
+
+def _last_stage_date(project: InvestmentProject) -> dt.date | None:
+    dates = [getattr(project, f) for f in STAGE_DATE_FIELD.values() if getattr(project, f)]
+    return max(dates) if dates else None
+
+
+def _evidence(project: InvestmentProject, to_stage: str, evidence: dict) -> tuple[dict, dict]:
+    """(errors, values to set) for the evidence ``to_stage`` requires; messages name the field."""
+    errors, values = {}, {}
+    required = STAGE_EVIDENCE_FIELDS.get(to_stage, ())
+    for field in (*required, *STAGE_OPTIONAL_FIELDS.get(to_stage, ())):
+        value = evidence.get(field)
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, "") and field in required:
+            errors[field] = EVIDENCE_REQUIRED[field]
+            continue
+        if field == "registered_uscc" and value:
+            value = value.upper()
+            if problem := uscc_error(value):
+                errors[field] = problem
+        if field in ("signed_amount", "capacity_value") and value is not None and value < 0:
+            errors[field] = {"signed_amount": "签约投资额不能为负数。", "capacity_value": "产能数值不能为负数。"}[field]
+        values[field] = "" if value is None and field == "capacity_unit" else value
+    return errors, values
+
+
+#: The message shown at each required evidence field when it is missing.
+EVIDENCE_REQUIRED = {
+    "signed_amount": "签约须填写签约投资额（亿元）。",
+    "signed_counterparty": "签约须填写签约主体（与我方签约的企业或机构）。",
+    "registered_uscc": "注册须填写新设企业的统一社会信用代码（18 位）。",
+    "construction_permit_no": "开工须填写施工许可证号。",
+    "capacity_text": "达产须填写达产产能（如“年产 10 万套电驱总成”）。",
+}
