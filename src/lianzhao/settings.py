@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "lianzhao.analysis",
     "lianzhao.dispatch",
     "lianzhao.demo",
+    "lianzhao.web",
 ]
 
 MIDDLEWARE = [
@@ -115,7 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "lianzhao.core.context_processors.navigation",
+                "lianzhao.web.context_processors.navigation",
             ],
         },
     }

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from lianzhao.audit.views import audit_list
+from lianzhao.web.views import audit_list
 from lianzhao.dashboard.views import dashboard
 
 admin.site.site_header = _("链招 · 基础数据管理")

@@ -1,4 +1,4 @@
-"""The read-only audit log for admins and leaders."""
+"""Pages of the web shell: the read-only audit log for admins and leaders."""
 
 from __future__ import annotations
 
