@@ -1,4 +1,5 @@
-"""Shared fixtures: the personas every permission test uses, and a small industrial system."""
+"""Shared fixtures: the Jimo demo (loaded once per session), the personas every permission test uses,
+and a small industrial system."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.test import override_settings
 
 from lianzhao.paths import data_dir
 
@@ -22,16 +27,98 @@ DATA_AVAILABLE = _data_available()
 needs_data = pytest.mark.skipif(not DATA_AVAILABLE, reason="reference data folder (LIANZHAO_DATA_DIR) not found")
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The default PBKDF2 hasher takes ~0.3 s per user on a 2-core machine; tests need no strength.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
 def _uploads_in_tmp(settings, tmp_path):
     # Uploaded evidence files go to a throwaway folder, never to the install's var/uploads.
     settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
+# --- the Jimo demo -------------------------------------------------------------------------------
+# The demo loader runs once per session (about 1 s on SQLite, 3-4 s on PostgreSQL: every row is
+# looked up, validated and audited). Its rows are kept in memory and copied into each test that asks
+# for `demo` (about 30 ms: one INSERT per table and batch), inside that test's transaction, so the
+# rollback after the test removes them and the next test gets a pristine demo. The demo is not
+# committed underneath every test: tests without it see an empty database (their personas share the
+# demo's user names; they count rows). Live-server tests (transactional_db) get the same rows,
+# committed, and the flush after each of them removes them.
+
+def _demo_tables(connection) -> list[type]:
+    existing = set(connection.introspection.table_names())
+    return [model for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy and model._meta.db_table in existing]
+
+
+@pytest.fixture(scope="session")
+def _demo_rows(django_db_setup, django_db_blocker):
+    """Run `lianzhao demo load` once, keep the rows it wrote (per model), and leave the database as it was."""
+    if not DATA_AVAILABLE:
+        pytest.skip("reference data folder (LIANZHAO_DATA_DIR) not found: the demo cannot be loaded")
+    from lianzhao.demo.loader import load_demo
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        with transaction.atomic():
+            models = _demo_tables(connection)
+            before = {model: set(model._base_manager.values_list("pk", flat=True)) for model in models}
+            load_demo()
+            rows = []
+            for model in models:
+                added = [obj for obj in model._base_manager.order_by("pk") if obj.pk not in before[model]]
+                if added:
+                    rows.append((model, added))
+            transaction.set_rollback(True)
+    return rows
+
+
+def _copy_in(rows) -> None:
+    """Insert the kept rows as they were (raw: no auto_now, no signals); constraints are checked at commit."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    with transaction.atomic():
+        for model, objs in rows:
+            fields = model._meta.concrete_fields
+            size = max(connection.ops.bulk_batch_size(fields, objs), 1)
+            for start in range(0, len(objs), size):
+                model._base_manager._insert(objs[start:start + size], fields=fields, raw=True)
+        # PostgreSQL: move each id sequence past the copied ids (SQLite's AUTOINCREMENT does it itself).
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in rows]):
+                cursor.execute(sql)
+
+
+@pytest.fixture
+def demo(db, _demo_rows):
+    """The Jimo demo in this test's database; returns its district, Region 370215 (即墨区).
+
+    Loaded once per session and copied in for each test (see above); add a test's own data on top.
+    Works with `db` (rolled back after the test) and with `transactional_db`/`live_server` (flushed).
+    """
+    from lianzhao.analysis import engine
+    from lianzhao.core.models import Region
+
+    # Regional contexts are cached per process by settings version; a test that changed the settings
+    # must not hand its context to the next test, whose rolled-back settings reuse that version.
+    engine.clear_cache()
+    _copy_in(_demo_rows)
+    yield Region.objects.get(code="370215")
+    engine.clear_cache()
+
+
+@pytest.fixture
+def demo_users(demo, django_user_model):
+    """The demo accounts under persona names, plus a user with no role."""
+    users = {u.username: u for u in django_user_model.objects.all()}
+    norole = django_user_model.objects.create(username="norole")
+    return {"admin": users["admin"], "leader": users["leader"], "analyst": users["analyst"],
+            "officer_a": users["officer"], "officer_b": users["officer2"], "norole": norole}
 
 
 @pytest.fixture

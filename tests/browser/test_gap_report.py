@@ -6,19 +6,15 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 
-from lianzhao.analysis import engine
 from tests.browser.test_officer_journey import CANVAS_INK, _login
 from tests.conftest import needs_data
 
 pytestmark = [pytest.mark.browser, needs_data]
 
 
-def test_analyst_opens_the_gap_view_and_downloads_the_excel(page, live_server, transactional_db):
-    engine.clear_cache()
-    call_command("demo", "load", verbosity=0)
+def test_analyst_opens_the_gap_view_and_downloads_the_excel(page, live_server, transactional_db, demo):
     base = live_server.url
     _login(page, base, "analyst")
     page.click("nav >> text=补链分析")

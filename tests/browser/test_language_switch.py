@@ -4,7 +4,6 @@ browser's own language (here Chinese) plays no part."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.test_officer_journey import _login
 from tests.conftest import needs_data
@@ -12,8 +11,7 @@ from tests.conftest import needs_data
 pytestmark = [pytest.mark.browser, needs_data]
 
 
-def test_the_switcher_turns_the_ui_english_and_back(page, live_server, transactional_db):
-    call_command("demo", "load", verbosity=0)
+def test_the_switcher_turns_the_ui_english_and_back(page, live_server, transactional_db, demo):
     base = live_server.url
     _login(page, base, "officer")
     assert page.locator("header nav a").first.inner_text() == "驾驶舱"

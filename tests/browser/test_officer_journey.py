@@ -4,7 +4,6 @@ map, moves one of their projects to the next stage and sees the event on the tim
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from lianzhao.projects.models import InvestmentProject
 from tests.conftest import needs_data
@@ -31,8 +30,7 @@ def _login(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
-def test_officer_moves_a_project_and_sees_it_on_the_timeline(page, live_server, transactional_db):
-    call_command("demo", "load", verbosity=0)
+def test_officer_moves_a_project_and_sees_it_on_the_timeline(page, live_server, transactional_db, demo):
     project = (InvestmentProject.objects.filter(officer__username="officer", stage="contacted")
                .order_by("pk").first())
     assert project is not None
@@ -63,8 +61,7 @@ def test_officer_moves_a_project_and_sees_it_on_the_timeline(page, live_server, 
     assert project.events.filter(text="浏览器测试：进入实质洽谈", actor__username="officer").exists()
 
 
-def test_an_illegal_signing_without_amount_is_shown_at_the_field(page, live_server, transactional_db):
-    call_command("demo", "load", verbosity=0)
+def test_an_illegal_signing_without_amount_is_shown_at_the_field(page, live_server, transactional_db, demo):
     project = (InvestmentProject.objects.filter(officer__username="officer", stage="negotiating")
                .order_by("pk").first())
     assert project is not None

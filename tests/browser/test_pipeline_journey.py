@@ -4,7 +4,6 @@ htmx multipart stage form, then finds it on 我的项目 with its light."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from lianzhao.projects.models import InvestmentProject
 from tests.browser.test_officer_journey import _login
@@ -14,8 +13,7 @@ from tests.web.evidence_kit import PDF_BYTES
 pytestmark = [pytest.mark.browser, needs_data]
 
 
-def test_officer_signs_with_an_agreement_file_and_sees_it_on_my_projects(page, live_server, transactional_db):
-    call_command("demo", "load", verbosity=0)
+def test_officer_signs_with_an_agreement_file_and_sees_it_on_my_projects(page, live_server, transactional_db, demo):
     project = InvestmentProject.objects.get(name="示例·正极材料生产基地项目")
     assert project.stage == "negotiating" and project.officer.username == "officer"
     base = live_server.url

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 
 from tests.conftest import needs_data
 
 pytestmark = [pytest.mark.browser, needs_data]
 
 
-def test_the_leader_downloads_the_weekly_report(page, live_server, transactional_db, tmp_path):
-    call_command("demo", "load", verbosity=0)
+def test_the_leader_downloads_the_weekly_report(page, live_server, transactional_db, demo, tmp_path):
     base = live_server.url
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", "leader")

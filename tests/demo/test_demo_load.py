@@ -39,8 +39,7 @@ def test_it_loads_the_article_facts_and_is_idempotent():
     assert _counts() == counts
 
 
-def test_it_loads_six_leading_and_three_emerging_industries_with_the_article_links():
-    _load()
+def test_it_loads_six_leading_and_three_emerging_industries_with_the_article_links(demo):
     assert list(Industry.objects.filter(kind="leading").values_list("name", flat=True)) == [
         "新能源汽车", "绿色能源", "海洋", "纺织服装", "新一代信息技术", "商贸物流"]
     assert set(Industry.objects.filter(kind="emerging").values_list("name", flat=True)) == {
@@ -50,8 +49,7 @@ def test_it_loads_six_leading_and_three_emerging_industries_with_the_article_lin
     assert all(link.citation == pack.SOURCE_ARTICLE for link in IndustryLink.objects.all())
 
 
-def test_each_leading_chain_has_twelve_nodes_over_three_positions():
-    _load()
+def test_each_leading_chain_has_twelve_nodes_over_three_positions(demo):
     for industry in Industry.objects.filter(kind="leading"):
         nodes = list(industry.chain_nodes.all())
         assert len(nodes) >= 12, industry.name
@@ -60,15 +58,13 @@ def test_each_leading_chain_has_twelve_nodes_over_three_positions():
             node.full_clean()  # every GB/T code exists in the classification
 
 
-def test_the_offshore_pv_project_carries_only_the_article_figures():
-    _load()
+def test_the_offshore_pv_project_carries_only_the_article_figures(demo):
     project = InvestmentProject.objects.get(name="中电建海上光伏项目")
     assert project.amount == Decimal("102.00") and project.stage == ProjectStage.CONSTRUCTION
     assert not project.is_sample and project.citation == pack.SOURCE_ARTICLE
 
 
-def test_every_invented_record_is_labelled_sample():
-    _load()
+def test_every_invented_record_is_labelled_sample(demo):
     for enterprise in Enterprise.objects.filter(is_sample=True):
         assert enterprise.name.startswith("示例")
     for project in InvestmentProject.objects.filter(is_sample=True):
@@ -78,8 +74,7 @@ def test_every_invented_record_is_labelled_sample():
         assert project.investor is None or not project.investor.is_sample
 
 
-def test_every_stage_has_a_project_and_the_officer_has_movable_ones():
-    _load()
+def test_every_stage_has_a_project_and_the_officer_has_movable_ones(demo):
     stages = set(InvestmentProject.objects.values_list("stage", flat=True))
     assert stages == set(ProjectStage.values)
     movable = InvestmentProject.objects.filter(officer__username="officer",
@@ -87,8 +82,7 @@ def test_every_stage_has_a_project_and_the_officer_has_movable_ones():
     assert movable.count() >= 2
 
 
-def test_a_user_change_survives_a_reload():
-    _load()
+def test_a_user_change_survives_a_reload(demo):
     project = InvestmentProject.objects.filter(is_sample=True).first()
     project.notes = "用户修改"
     project.save()

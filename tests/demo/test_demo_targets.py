@@ -16,8 +16,7 @@ from tests.conftest import needs_data
 pytestmark = [needs_data, pytest.mark.django_db]
 
 
-def test_the_demo_departments_get_sample_2025_targets_once():
-    call_command("demo", "load", stdout=StringIO())
+def test_the_demo_departments_get_sample_2025_targets_once(demo):
     targets = DepartmentTarget.objects.filter(year=2025)
     assert sorted(t.department.code for t in targets) == ["invest-1", "invest-2", "invest-3", "invest-4"]
     assert all(t.note.startswith("示例") for t in targets)
@@ -30,8 +29,7 @@ def test_the_demo_departments_get_sample_2025_targets_once():
     assert changed.signed_amount == 33  # an admin's change survives a reload
 
 
-def test_the_demo_ranking_ranks_the_four_departments_with_targets():
-    call_command("demo", "load", stdout=StringIO())
+def test_the_demo_ranking_ranks_the_four_departments_with_targets(demo):
     ranked = rank_departments(department_progress(2025, dt.date(2025, 12, 31)))
     assert [r.rank is not None for r in ranked] == [True, True, True, True, False]
     assert ranked[-1].progress.department == "综合科"

@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from lianzhao.analysis import engine
 from lianzhao.core.i18n import data_label
 from lianzhao.paths import PACKAGE_DIR
 from lianzhao.projects.choices import ProjectStage
@@ -32,12 +31,6 @@ MO = PO.with_suffix(".mo")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NAV_EN = ["Dashboard", "Industry chains", "Gap analysis", "Projects", "Enterprises", "Dispatch"]
 NAV_ZH = ["驾驶舱", "产业链", "补链分析", "招商项目", "企业库", "统筹调度"]
-
-
-@pytest.fixture
-def demo(db):
-    engine.clear_cache()
-    call_command("demo", "load", verbosity=0)
 
 
 def _choose(client, language: str):

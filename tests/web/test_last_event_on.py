@@ -130,12 +130,5 @@ def test_the_migration_fills_it_and_the_light_reads_it(make_project):
         "已 61 天无动态（最近 2025-06-01）",)
 
 
-def test_demo_load_keeps_every_project_in_step(db):
-    from django.core.management import call_command
-
-    from tests.conftest import _data_available
-
-    if not _data_available():
-        pytest.skip("demo data pack not present")
-    call_command("demo", "load", verbosity=0)
+def test_demo_load_keeps_every_project_in_step(demo):
     assert_in_step(*InvestmentProject.all_objects.all())

@@ -1,0 +1,41 @@
+"""The session's demo fixture (tests/conftest.py): loaded once, copied into each test as it was loaded,
+and a test's own rows go on top of it."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from lianzhao.core.models import Region
+from lianzhao.enterprises.models import Enterprise
+from lianzhao.industries.models import ChainNode
+from tests.conftest import needs_data
+
+pytestmark = [needs_data, pytest.mark.django_db]
+
+
+def _values(obj) -> tuple:
+    return tuple(getattr(obj, field.attname) for field in obj._meta.concrete_fields)
+
+
+def test_the_kept_rows_are_every_row_a_fresh_load_writes(_demo_rows):
+    call_command("demo", "load", verbosity=0)
+    kept = {model: len(objs) for model, objs in _demo_rows}
+    for model, count in kept.items():
+        assert model._base_manager.count() == count, model.__name__
+    assert Enterprise.chain_nodes.through in kept and Region in kept
+
+
+def test_each_test_gets_the_rows_exactly_as_loaded(demo, _demo_rows):
+    assert demo.code == "370215"
+    for model, objs in _demo_rows:
+        stored = {obj.pk: _values(obj) for obj in model._base_manager.all()}
+        assert stored == {obj.pk: _values(obj) for obj in objs}, model.__name__
+
+
+def test_a_test_adds_its_own_rows_on_top_of_the_demo(demo):
+    before = Enterprise.objects.count()
+    enterprise = Enterprise.objects.create(name="测试·加在示例之上的企业", gbt_code="3841", is_sample=True)
+    enterprise.chain_nodes.add(ChainNode.objects.get(key="nev-battery"))
+    assert Enterprise.objects.count() == before + 1
+    assert enterprise.pk > max(Enterprise.objects.exclude(pk=enterprise.pk).values_list("pk", flat=True))
