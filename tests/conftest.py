@@ -197,6 +197,20 @@ def make_project(db, departments, industry, investor):
     return make
 
 
+@pytest.fixture
+def immediate_jobs(settings):
+    """Background jobs run inside ``start_job``, in the test's thread and transaction (django-tasks'
+    immediate backend): for tests about what a job does, not how it is queued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def run_worker_once():
+    """One pass of the real job worker (`lianzhao worker --once`) over the database queue."""
+    from django.core.management import call_command
+
+    call_command("worker", "--once", "--nice", "0")
+
+
 def login(client, user):
     client.force_login(user)
     return client

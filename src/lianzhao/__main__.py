@@ -1,6 +1,8 @@
 """The `lianzhao` command for operators and analysts.
 
-    lianzhao serve [--host H] [--port P]   serve the platform (waitress; static files included)
+    lianzhao serve [--host H] [--port P]   serve the platform (gunicorn on Linux, waitress on Windows;
+                                          static files included) and run the background-job worker
+    lianzhao worker                       run background jobs only (when `serve --no-worker`)
     lianzhao migrate                      create or update the database tables
     lianzhao demo load                    load the Jimo (即墨区) demo pack (idempotent)
     lianzhao createuser NAME --role R     create a user (admin, leader, officer, analyst)
@@ -22,9 +24,10 @@ def main(argv: list[str] | None = None) -> int:
         from lianzhao.econ.cli import main as io_main
 
         return int(io_main(argv[1:]) or 0)
-    if argv[:1] == ["serve"]:
-        # Requests run small (42/153-sector) solves concurrently in threads; multi-threaded BLAS
-        # only makes them wait on each other. Must be set before NumPy is first imported.
+    if argv[:1] in (["serve"], ["worker"]):
+        # Requests and jobs run small (42/153-sector) solves concurrently in threads and processes;
+        # multi-threaded BLAS only makes them wait on each other. Must be set before NumPy is first
+        # imported (serve's children inherit it).
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianzhao.settings")
     from django.core.management import execute_from_command_line

@@ -8,6 +8,9 @@ ALLOWED_HOSTS     comma-separated (default: localhost,127.0.0.1,[::1])
 DATABASE_URL      e.g. postgres://user:pass@host:5432/lianzhao (default: SQLite in $LIANZHAO_VAR_DIR)
 LIANZHAO_DATA_DIR the public reference data folder (default: shared/data beside the checkout)
 LIANZHAO_VAR_DIR  lianzhao's own files: SQLite database, uploads (default: ./var)
+LIANZHAO_JOB_RETENTION_DAYS  days a finished background job and its result file are kept (default: 7)
+LIANZHAO_HEAVY_REQUESTS  PDF/Excel documents built at once by all web processes (default: half the CPUs, ≥ 1)
+LIANZHAO_HEAVY_WAIT      seconds a document request waits for its turn before a 503 (default: 60)
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from lianzhao.paths import PACKAGE_DIR, var_dir
+from lianzhao.serving.web import cpu_count
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -34,6 +38,19 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name} must be one of 1/0/true/false/yes/no, not {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not minimum <= value <= maximum:
+        raise ImproperlyConfigured(f"{name} must be a whole number from {minimum} to {maximum}, not {raw!r}")
+    return value
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -76,6 +93,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "lianzhao.core",
     "lianzhao.accounts",
     "lianzhao.audit",
@@ -87,6 +106,7 @@ INSTALLED_APPS = [
     "lianzhao.dispatch",
     "lianzhao.demo",
     "lianzhao.web",
+    "lianzhao.jobs",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lianzhao.core.middleware.LoginRequiredEverywhere",
+    "lianzhao.serving.limits.HeavyRequestLimit",
 ]
 
 ROOT_URLCONF = "lianzhao.urls"
@@ -148,6 +169,15 @@ else:
             },
         }
     }
+
+# Background jobs (lianzhao.jobs): queued in lianzhao's own database, run by `lianzhao worker`
+# (started and supervised by `lianzhao serve`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOB_RETENTION_DAYS = env_int("LIANZHAO_JOB_RETENTION_DAYS", 7, minimum=1, maximum=3650)
+# Heavy requests (PDF and Excel documents) run at most this many at a time across all web processes,
+# so they cannot starve page requests (lianzhao.serving.limits).
+HEAVY_REQUEST_SLOTS = env_int("LIANZHAO_HEAVY_REQUESTS", max(1, cpu_count() // 2), minimum=1, maximum=256)
+HEAVY_REQUEST_WAIT = env_int("LIANZHAO_HEAVY_WAIT", 60, minimum=1, maximum=600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -21,6 +21,7 @@ urlpatterns = [
     path("dispatch/", include("lianzhao.dispatch.urls")),
     path("analysis/", include("lianzhao.analysis.urls")),
     path("audit/", audit_list, name="audit_list"),
+    path("jobs/", include("lianzhao.jobs.urls")),
     path("admin/", admin.site.urls),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
 ]
