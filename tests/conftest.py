@@ -205,10 +205,16 @@ def immediate_jobs(settings):
 
 
 def run_worker_once():
-    """One pass of the real job worker (`lianzhao worker --once`) over the database queue."""
+    """One pass of the real job worker (`lianzhao worker --once`) over the database queue, inside
+    the test's transaction. The worker drops database connections that are inside a transaction
+    (right for a worker process, fatal to a test's rolled-back transaction on PostgreSQL), so that
+    one call is stubbed here; tests/serving/test_serve.py runs the worker as its own process."""
+    from unittest import mock
+
     from django.core.management import call_command
 
-    call_command("worker", "--once", "--nice", "0")
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("worker", "--once", "--nice", "0")
 
 
 def login(client, user):
