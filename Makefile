@@ -39,10 +39,10 @@ lint: venv
 test-sqlite: venv
 	$(PY) -m pytest -q
 
-# Every database test again on a throwaway PostgreSQL server (browser and maths tests excluded:
-# they do not depend on the database engine).
+# Every database test again on a throwaway PostgreSQL server (browser and maths tests excluded: they do
+# not depend on the database engine; the real-server test builds its own SQLite installation).
 test-postgres: venv
-	scripts/with_postgres.sh $(PY) -m pytest -q -m "not browser" --ignore=tests/econ --ignore=tests/demo/test_pack_data.py
+	scripts/with_postgres.sh $(PY) -m pytest -q -m "not browser and not server" --ignore=tests/econ --ignore=tests/demo/test_pack_data.py
 
 ## make bench: every benchmark, each printing its table (not part of make test; ~25 minutes)
 bench: venv

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import scipy.linalg as sla
@@ -120,15 +121,36 @@ def check_productive(
     return colsum
 
 
+class LUFactor(NamedTuple):
+    """The LU factorization of ``I − A`` (partial pivoting), shared read-only by every solve.
+
+    ``lu`` (n, n) holds L and U (LAPACK ``getrf`` layout), ``piv`` (n,) the 0-based row
+    interchanges. Both arrays are read-only; solve only through :func:`lu_solve` (or the
+    functions below that call it), which never hands ``piv`` itself to LAPACK.
+    """
+
+    lu: np.ndarray
+    piv: np.ndarray
+
+
+def _frozen(arr: np.ndarray) -> np.ndarray:
+    arr.flags.writeable = False
+    return arr
+
+
 def leontief_lu(
     Z: np.ndarray, x: np.ndarray, labels: Sequence[object] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+) -> LUFactor:
     """LU factorization of the Leontief matrix ``I − A`` without forming ``A`` separately.
 
     Builds ``M = I − Z x̂⁻¹`` in one Fortran-ordered (n, n) array and factors it in place
-    (``scipy.linalg.lu_factor``, partial pivoting). Returns the ``(lu, piv)`` pair used by
-    :func:`scipy.linalg.lu_solve`. Raises :class:`SingularError` naming the pivot's sector when
+    (``scipy.linalg.lu_factor``, partial pivoting). Returns the read-only :class:`LUFactor`
+    used by :func:`lu_solve`. Raises :class:`SingularError` naming the pivot's sector when
     a pivot is zero relative to the largest one.
+
+    The pivots are kept as int64, not as the C ``int`` of SciPy's LAPACK wrapper, so that
+    even a direct ``scipy.linalg.lu_solve`` on this factor gets a converted private copy of
+    them (see :func:`lu_solve` for why that matters).
     """
     Z = np.asarray(Z, dtype=float)
     n = Z.shape[0]
@@ -147,7 +169,25 @@ def leontief_lu(
             f"I − A is singular to working precision (pivot {pivots[k]:.3g} at sector {lab!s})",
             [lab],
         )
-    return lu, piv
+    return LUFactor(_frozen(lu), _frozen(piv.astype(np.int64)))
+
+
+def lu_solve(factor: tuple[np.ndarray, np.ndarray], b: np.ndarray, trans: int = 0) -> np.ndarray:
+    """Solve ``(I − A) X = B`` (``trans=0``) or ``(I − A)' X = B`` (``trans=1``) with the factor.
+
+    ``b`` (n,) or (n, k); returns a new array of the same shape. Every solve of the engine
+    goes through here.
+
+    Thread safety: SciPy's wrapper of LAPACK ``?getrs`` turns the pivot array into 1-based
+    indices *in place* before the call and back after it, with the GIL released, and it
+    ignores NumPy's read-only flag. Two threads solving with one shared pivot array (the
+    cached factor of a table served to concurrent web requests) shift the same pivots twice,
+    LAPACK then swaps rows out of range and corrupts the heap (the server crash of issue 8).
+    So each call hands LAPACK a private copy of ``piv`` (n ints); ``lu`` is only read.
+    """
+    lu, piv = factor
+    private = np.array(piv, dtype=np.intc)  # always a copy
+    return sla.lu_solve((lu, private), np.asarray(b, dtype=float), trans=trans, check_finite=False)
 
 
 def solve(lu: tuple[np.ndarray, np.ndarray], y: np.ndarray) -> np.ndarray:
@@ -155,7 +195,7 @@ def solve(lu: tuple[np.ndarray, np.ndarray], y: np.ndarray) -> np.ndarray:
 
     ``y`` (n,) or (n, k), money; returns the same shape, money.
     """
-    return sla.lu_solve(lu, np.asarray(y, dtype=float), check_finite=False)
+    return lu_solve(lu, y)
 
 
 def premultiply(lu: tuple[np.ndarray, np.ndarray], C: np.ndarray) -> np.ndarray:
@@ -165,7 +205,7 @@ def premultiply(lu: tuple[np.ndarray, np.ndarray], C: np.ndarray) -> np.ndarray:
     the same shape: total (direct + indirect) requirements per unit of final demand.
     """
     C = np.asarray(C, dtype=float)
-    return sla.lu_solve(lu, C.T, trans=1, check_finite=False).T
+    return lu_solve(lu, C.T, trans=1).T
 
 
 def calc_L(lu: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
@@ -175,7 +215,7 @@ def calc_L(lu: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     itself is reported.
     """
     n = lu[0].shape[0]
-    return sla.lu_solve(lu, np.eye(n), check_finite=False)
+    return lu_solve(lu, np.eye(n))
 
 
 def calc_G(L: np.ndarray, x: np.ndarray) -> np.ndarray:

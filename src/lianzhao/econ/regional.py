@@ -23,7 +23,7 @@ import pandas as pd
 
 from lianzhao.econ import iomath, validate
 from lianzhao.econ.errors import IOTableError, MissingDataError
-from lianzhao.econ.table import COMPENSATION_LABELS, HOUSEHOLD_LABELS, IOTable, _find
+from lianzhao.econ.table import COMPENSATION_LABELS, HOUSEHOLD_LABELS, IOTable, _find, _readonly
 
 METHODS = ("slq", "cilq", "flq", "aflq")
 
@@ -204,11 +204,14 @@ def regionalize(t: IOTable, regional_output, method: str = "flq", delta: float =
         meta={**t.meta, "regionalized": {"method": method, "delta": delta if lam is not None else None,
                                          "measure": measure}},
     )
+    # The result is cached and shared by concurrent web requests: its arrays are read-only.
+    for arr in (local, inputs, Q, slq):
+        _readonly(arr)
     return Regionalization(
         table=table,
-        local_share=pd.Series(local, index=t.sectors, name="local_share"),
-        input_share=pd.Series(inputs, index=t.sectors, name="input_share"),
-        quotients=pd.DataFrame(Q, index=t.sectors, columns=t.sectors),
-        slq=pd.Series(slq, index=t.sectors, name="slq"),
+        local_share=pd.Series(local, index=t.sectors, name="local_share", copy=False),
+        input_share=pd.Series(inputs, index=t.sectors, name="input_share", copy=False),
+        quotients=pd.DataFrame(Q, index=t.sectors, columns=t.sectors, copy=False),
+        slq=pd.Series(slq, index=t.sectors, name="slq", copy=False),
         method=method, delta=delta if lam is not None else None, lambda_star=lam,
     )

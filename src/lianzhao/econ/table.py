@@ -28,6 +28,12 @@ class BalanceWarning(UserWarning):
     """A table was accepted with ``balance="warn"`` although it does not balance."""
 
 
+def _readonly(arr: np.ndarray) -> np.ndarray:
+    """``arr`` marked read-only: results cached on a table are shared by every caller and thread."""
+    arr.flags.writeable = False
+    return arr
+
+
 def _find(labels: pd.Index, wanted: tuple[str, ...]) -> object | None:
     for lab in labels:
         if str(lab).strip().lower() in wanted:
@@ -229,7 +235,7 @@ class IOTable:
 
     @cached_property
     def _y(self) -> np.ndarray:
-        return self._x - self._Z.sum(axis=1)
+        return _readonly(self._x - self._Z.sum(axis=1))
 
     def balance_report(self) -> pd.DataFrame:
         """Row and column balance residuals per sector (see :func:`validate.balance_report`)."""
@@ -245,25 +251,44 @@ class IOTable:
     def _lu(self):
         return iomath.leontief_lu(self._Z, self._x, list(self.sectors))
 
+    # A, L, B and G are computed once and kept read-only; each access returns a new frame over
+    # them, so a caller that writes into a result (``t.L.loc[:, :] = 0``) gets an error
+    # instead of silently changing what G, extract_all() and every later caller read.
     @cached_property
+    def _A(self) -> np.ndarray:
+        return _readonly(iomath.calc_A(self._Z, self._x))
+
+    @cached_property
+    def _L(self) -> np.ndarray:
+        return _readonly(iomath.calc_L(self._lu))
+
+    @cached_property
+    def _B(self) -> np.ndarray:
+        return _readonly(iomath.calc_B(self._Z, self._x))
+
+    @cached_property
+    def _G(self) -> np.ndarray:
+        return _readonly(iomath.calc_G(self._L, self._x))
+
+    @property
     def A(self) -> pd.DataFrame:
-        """Technical coefficients ``A = Z x̂⁻¹`` (n, n); zero-output columns are 0."""
-        return self._frame(iomath.calc_A(self._Z, self._x))
+        """Technical coefficients ``A = Z x̂⁻¹`` (n, n); zero-output columns are 0 (read-only)."""
+        return self._frame(self._A)
 
-    @cached_property
+    @property
     def L(self) -> pd.DataFrame:
-        """Leontief inverse ``L = (I − A)⁻¹`` (n, n), formed from the cached LU factor."""
-        return self._frame(iomath.calc_L(self._lu))
+        """Leontief inverse ``L = (I − A)⁻¹`` (n, n), formed from the cached LU factor (read-only)."""
+        return self._frame(self._L)
 
-    @cached_property
+    @property
     def B(self) -> pd.DataFrame:
-        """Ghosh allocation coefficients ``B = x̂⁻¹ Z`` (n, n); zero-output rows are 0."""
-        return self._frame(iomath.calc_B(self._Z, self._x))
+        """Ghosh allocation coefficients ``B = x̂⁻¹ Z`` (n, n); zero-output rows are 0 (read-only)."""
+        return self._frame(self._B)
 
-    @cached_property
+    @property
     def G(self) -> pd.DataFrame:
-        """Ghosh inverse ``G = (I − B)⁻¹ = x̂⁻¹ L x̂`` (n, n)."""
-        return self._frame(iomath.calc_G(self.L.to_numpy(), self._x))
+        """Ghosh inverse ``G = (I − B)⁻¹ = x̂⁻¹ L x̂`` (n, n) (read-only)."""
+        return self._frame(self._G)
 
     def coefficients(self, kind: str) -> pd.Series:
         """Direct coefficients per unit of output (n,).
@@ -314,7 +339,7 @@ class IOTable:
         h_r = wages / iomath._safe(self._x)
         h_c = self._Y[:, list(self._Y_labels).index(lab)] / income
         w, s = iomath.household_closure(self._lu, h_r, h_c)
-        return h_r, w, s, iomath.premultiply(self._lu, h_r)
+        return _readonly(h_r), _readonly(w), s, _readonly(iomath.premultiply(self._lu, h_r))
 
     # ------------------------------------------------------------------ analyses
     def output_multipliers(self, type: str = "I") -> pd.Series:
