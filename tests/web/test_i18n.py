@@ -147,6 +147,41 @@ def test_a_stage_change_made_in_english_is_recorded_in_chinese(client, personas,
     assert event.text == "阶段变更：线索 → 接洽"
 
 
+def test_services_write_chinese_whoever_calls_them(personas, make_project):
+    # No view around them: the services apply the data language themselves (in_data_language).
+    import datetime as dt
+    from decimal import Decimal
+
+    from lianzhao.projects import services
+
+    project = make_project(stage="signed", signed_date=dt.date(2025, 1, 4))
+    with translation.override("en"):
+        event = services.change_stage(project, "registered", acting_user=personas["officer_a"],
+                                      on=dt.date(2025, 3, 1), evidence={"registered_uscc": _valid_uscc()})
+        change = services.record_investment_change(project, kind="capital_increase", on=dt.date(2025, 3, 2),
+                                                   amount=Decimal("2"), acting_user=personas["officer_a"])
+    assert event.text == "阶段变更：签约 → 注册"
+    assert ProjectEvent.objects.get(project=project, kind="investment_change").text == "增资：2.00 亿元"
+    assert change.delta == Decimal("2.00")
+
+
+def test_a_lights_reasons_name_stages_in_chinese_whatever_the_language(make_project):
+    import datetime as dt
+
+    from lianzhao.projects.models import TrafficLightRule
+
+    project = make_project(stage="paused", paused_from="negotiating")
+    with translation.override("en"):
+        info = project.light_info(dt.date(2025, 6, 1), TrafficLightRule.load())
+    assert info.reason == "项目暂缓中（暂缓前：洽谈）"
+
+
+def _valid_uscc() -> str:
+    from lianzhao.refdata.uscc import check_character
+
+    return "91370215MA3C12345" + check_character("91370215MA3C12345")
+
+
 def test_audit_rows_name_objects_in_chinese_whatever_the_language(industry):
     from lianzhao.audit.services import record_change
     from lianzhao.industries.models import Industry, IndustryLink

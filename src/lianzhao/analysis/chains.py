@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext, gettext_noop
 
 from lianzhao.analysis.engine import RegionalContext
+from lianzhao.core.i18n import in_data_language
 from lianzhao.econ.gaps import ChainNodeInput, GapThresholds, chain_node_inputs, find_gaps
 from lianzhao.industries.choices import ChainPosition
 from lianzhao.industries.models import ChainNode
@@ -89,6 +90,13 @@ def rows_for_display(gaps: IndustryGaps, sort: str = "") -> list[dict]:
     if sort in keys:
         rows.sort(key=keys[sort])
     return rows
+
+
+@in_data_language
+def document_rows(gaps: IndustryGaps) -> list[dict]:
+    """The rows of the documents sent upward (Excel, PDF): Chinese whatever the UI language, largest
+    leakage first."""
+    return rows_for_display(gaps, "leakage")
 
 
 def chart_data(gaps: IndustryGaps, rows: list[dict]) -> dict:

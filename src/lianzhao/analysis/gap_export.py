@@ -5,6 +5,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 
 from lianzhao.analysis.chains import IndustryGaps
+from lianzhao.core.i18n import in_data_language
 from lianzhao.core.xlsx import Column, set_widths, setup_print, workbook_bytes, write_banner, write_header, write_row
 
 COLUMNS = [
@@ -23,6 +24,7 @@ METHOD = [
 ]
 
 
+@in_data_language
 def gaps_workbook(gaps: IndustryGaps, rows: list[dict]) -> bytes:
     wb = Workbook()
     ws = wb.active

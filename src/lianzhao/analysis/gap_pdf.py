@@ -7,6 +7,7 @@ import io
 
 from lianzhao.analysis.chains import CLASS_COLOURS, IndustryGaps
 from lianzhao.analysis.gap_export import COLUMNS, METHOD
+from lianzhao.core.i18n import in_data_language
 from lianzhao.core.pdf import MARGIN, PAGE_H, PAGE_W, Document, draw_table, find_cjk_family
 from lianzhao.core.tables import Table
 
@@ -53,6 +54,7 @@ def _draw_chain(doc: Document, rows: list[dict], gaps: IndustryGaps) -> None:
     doc.paragraph(f"图例（颜色依次为橙红、橙、紫、绿、灰）：{legend}；圆面积与外溢额成正比，黑边表示有本地企业。", 7)
 
 
+@in_data_language
 def gaps_pdf(gaps: IndustryGaps, rows: list[dict]) -> bytes:
     family = find_cjk_family()
     from matplotlib.backends.backend_pdf import PdfPages

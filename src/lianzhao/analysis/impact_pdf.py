@@ -7,12 +7,14 @@ import io
 
 from lianzhao.core.xlsx import Column
 from lianzhao.core.pdf import Document, draw_table, find_cjk_family
+from lianzhao.core.i18n import in_data_language
 from lianzhao.core.tables import Table
 
 PART_COLUMNS = [Column("指标", width=14), Column("直接", "amount", 10), Column("间接", "amount", 10),
                 Column("诱发", "amount", 10), Column("合计", "amount", 10)]
 
 
+@in_data_language
 def impact_pdf(page: dict) -> bytes:
     family = find_cjk_family()
     from matplotlib.backends.backend_pdf import PdfPages

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,9 +14,9 @@ from lianzhao.analysis import engine, services
 from lianzhao.analysis.forms import ProjectImpactInputForm
 from lianzhao.analysis.impact import impact_input_of, phase_rows, project_impact
 from lianzhao.analysis.region import current_region
-from lianzhao.core.forms import apply_validation_error
+from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.htmx import is_htmx
-from lianzhao.core.i18n import data_language
+from lianzhao.core.i18n import in_data_language
 from lianzhao.projects.models import InvestmentProject
 
 YI = 1e4
@@ -67,6 +66,10 @@ def _page_context(request, project, form=None):
             "form": form if can_edit else None}
 
 
+#: The card's content for the PDF handed on: Chinese whatever the UI language.
+_document_context = in_data_language(_page_context)
+
+
 @require_GET
 def impact_card(request, pk):
     permissions.require(permissions.can_read(request.user))
@@ -87,19 +90,14 @@ def impact_input_update(request, pk):
     settings = engine.settings_for(current_region())
     form = ProjectImpactInputForm(request.POST, instance=impact_input_of(project),
                                   table_sectors=settings.table_sectors, table_year=settings.table_year)
-    if form.is_valid():
-        try:
-            services.save_impact_input(project, changes=form.cleaned_data, acting_user=request.user)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("测算假设已保存。"))
-            return redirect("impact_card", pk=project.pk)
+    if submit(form, lambda data: services.save_impact_input(project, changes=data, acting_user=request.user)):
+        messages.success(request, _("测算假设已保存。"))
+        return redirect("impact_card", pk=project.pk)
     try:
         page = _page_context(request, project, form)
     except engine.AnalysisUnavailable as exc:
         return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
-    return render(request, "analysis/impact_card.html", page, status=400)
+    return render(request, "analysis/impact_card.html", page, status=refusal_status(form))
 
 
 @require_GET
@@ -110,8 +108,7 @@ def impact_card_pdf(request, pk):
     permissions.require(permissions.can_read(request.user))
     project = get_object_or_404(InvestmentProject.objects.with_related(), pk=pk)
     try:
-        with data_language():  # a document to hand on: Chinese whatever the UI language
-            data = impact_pdf(_page_context(request, project))
+        data = impact_pdf(_document_context(request, project))
     except (engine.AnalysisUnavailable, FontNotFound) as exc:
         return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
     response = HttpResponse(data, content_type="application/pdf")

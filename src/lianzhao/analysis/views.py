@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,9 +14,9 @@ from lianzhao.analysis import engine, importing, services
 from lianzhao.analysis.forms import AnalysisSettingsForm, RegionalBaseImportForm
 from lianzhao.analysis.models import RegionalBase
 from lianzhao.analysis.region import current_region
-from lianzhao.core.forms import apply_validation_error
-from lianzhao.core.i18n import data_language
+from lianzhao.core.forms import refusal_status, submit
 from lianzhao.industries.models import Industry
+from lianzhao.paths import DataDirError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,18 +67,13 @@ def analysis_settings_update(request):
     region = current_region()
     settings = engine.settings_for(region)
     form = AnalysisSettingsForm(request.POST, instance=engine.settings_for(region))
-    if form.is_valid():
-        try:
-            services.update_settings(settings, changes=form.cleaned_data, acting_user=request.user)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("分析设置已保存，相关结果将按新设置重新计算。"))
-            return redirect("analysis_overview")
+    if submit(form, lambda data: services.update_settings(settings, changes=data, acting_user=request.user)):
+        messages.success(request, _("分析设置已保存，相关结果将按新设置重新计算。"))
+        return redirect("analysis_overview")
     return render(request, "analysis/overview.html", {
         "region": region, "settings": settings, "can_manage": True, "settings_form": form,
         "import_form": RegionalBaseImportForm(), "bases": RegionalBase.objects.filter(region=region)[:10],
-    }, status=400)
+    }, status=refusal_status(form))
 
 
 @require_GET
@@ -103,7 +97,7 @@ def base_import(request):
             measure = form.cleaned_data["measure"]
             totals = (table.x if measure == "output" else table.employment)
             national = {k: float(v) for k, v in totals.items()} if totals is not None else None
-        except Exception as exc:  # no data folder: validate codes, skip the national check
+        except (DataDirError, OSError, ValueError) as exc:  # no table: validate codes, skip the national check
             national = None
             messages.warning(request, _("（未能读取全国表，未做全国总量校验：%(error)s）") % {"error": exc})
         parsed = importing.parse_workbook(form.cleaned_data["file"].read(), table_sectors=settings.table_sectors,
@@ -178,15 +172,14 @@ def gap_detail(request, slug):
 
 @require_GET
 def gap_export_xlsx(request, slug):
-    from lianzhao.analysis.chains import rows_for_display
+    from lianzhao.analysis.chains import document_rows
     from lianzhao.analysis.gap_export import gaps_workbook
 
     try:
         industry, gaps = _industry_gaps(request, slug)
     except engine.AnalysisUnavailable as exc:
         return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
-    with data_language():  # a report sent upward: Chinese whatever the UI language
-        content = gaps_workbook(gaps, rows_for_display(gaps, "leakage"))
+    content = gaps_workbook(gaps, document_rows(gaps))  # sent upward: Chinese whatever the UI language
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="gaps-{industry.slug}.xlsx"'
     return response
@@ -194,14 +187,13 @@ def gap_export_xlsx(request, slug):
 
 @require_GET
 def gap_export_pdf(request, slug):
-    from lianzhao.analysis.chains import rows_for_display
+    from lianzhao.analysis.chains import document_rows
     from lianzhao.analysis.gap_pdf import gaps_pdf
     from lianzhao.core.pdf import FontNotFound
 
     try:
         industry, gaps = _industry_gaps(request, slug)
-        with data_language():  # a report sent upward: Chinese whatever the UI language
-            data = gaps_pdf(gaps, rows_for_display(gaps, "leakage"))
+        data = gaps_pdf(gaps, document_rows(gaps))  # sent upward: Chinese whatever the UI language
     except (engine.AnalysisUnavailable, FontNotFound) as exc:
         return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
     response = HttpResponse(data, content_type="application/pdf")

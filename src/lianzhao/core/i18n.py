@@ -5,12 +5,14 @@ lianzhao *writes* does not: timeline entries, audit records, the spreadsheets th
 exported, and the reports sent upward are Chinese whoever made them, because colleagues, the import
 and the recipients of the reports read them in Chinese. Choice labels (stages, methods, …) come out
 in the active language (:class:`TranslatedTextChoices`), so code that builds such text runs inside
-:func:`data_language`.
+:func:`data_language` — services and document builders by their :func:`in_data_language` decorator,
+so no caller has to remember it.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +23,20 @@ from django.utils.functional import Promise
 def data_language():
     """Context manager: text built inside it is in the data language (``settings.LANGUAGE_CODE``)."""
     return translation.override(settings.LANGUAGE_CODE)
+
+
+def in_data_language(func):
+    """Decorator: ``func`` always runs in the data language, whatever the caller's (a view in the
+    user's UI language, a command, the importer). For services that write timeline text and for the
+    builders of documents sent upward. Errors they raise with lazy messages still render in the
+    reader's language; messages built as plain text inside are Chinese, as the data they name."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with data_language():
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def data_label(choice) -> str:

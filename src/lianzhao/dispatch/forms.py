@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from lianzhao.accounts.models import Department
 from lianzhao.dispatch.analytics import DIMENSIONS
 from lianzhao.dispatch.models import DepartmentTarget
+from lianzhao.dispatch.services import TARGET_FIELDS
 from lianzhao.dispatch.weeks import IsoWeek
 
 
@@ -40,7 +41,7 @@ class DepartmentTargetForm(forms.ModelForm):
 
     class Meta:
         model = DepartmentTarget
-        fields = ["signed_amount", "projects_started", "projects_in_production", "note"]
+        fields = list(TARGET_FIELDS)
         error_messages = {
             "signed_amount": {"required": _("请填写签约额目标（亿元）。"),
                               "invalid": _("签约额目标须为数字（单位：亿元），如 50 或 12.5。")},

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import io
 
+from lianzhao.core.i18n import in_data_language
 from lianzhao.core.pdf import Document, FontNotFound, draw_table, find_cjk_family
 
 __all__ = ["FontNotFound", "weekly_pdf"]
 
 
+@in_data_language
 def weekly_pdf(report: dict) -> bytes:
     """The PDF bytes of a report dict from :func:`lianzhao.dispatch.weekly.build_weekly_report`.
     Raises :class:`FontNotFound` when no Chinese font is installed."""

@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from lianzhao.accounts.models import Department
+from lianzhao.core.i18n import in_data_language
 from lianzhao.core.models import Region
 from lianzhao.dispatch.models import DepartmentTarget
 from lianzhao.dispatch.ranking import DepartmentProgress
@@ -348,6 +349,7 @@ def week_as_of(week: IsoWeek, today: dt.date) -> dt.date:
     return min(week.end, today)
 
 
+@in_data_language
 def weekly_data(week: IsoWeek, *, today: dt.date, unit: str = "", preview: int | None = None) -> WeeklyData:
     """Read every row of the weekly report for ``week`` as it stood on its Sunday (or ``today``).
     With ``preview``, the stalled list (the one that grows with the whole pipeline) holds only that

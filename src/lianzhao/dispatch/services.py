@@ -9,7 +9,11 @@ from lianzhao.accounts import permissions
 from lianzhao.accounts.choices import Role
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
+from lianzhao.core.i18n import in_data_language
 from lianzhao.dispatch.models import DepartmentTarget
+
+#: What a target holds besides its department and year.
+TARGET_FIELDS = ("signed_amount", "projects_started", "projects_in_production", "note")
 
 
 def can_edit_targets(user) -> bool:
@@ -17,14 +21,21 @@ def can_edit_targets(user) -> bool:
     return permissions.role_of(user) == Role.ADMIN
 
 
-def save_department_target(form, *, acting_user) -> DepartmentTarget:
-    """Create or update the target of a validated :class:`DepartmentTargetForm` whose instance carries
-    the department and year; one audit row with before/after values (none when nothing changed)."""
+@in_data_language
+def save_department_target(department, year: int, *, data: dict, acting_user) -> DepartmentTarget:
+    """Create or change ``department``'s targets for ``year``: ``data`` maps :data:`TARGET_FIELDS`
+    to cleaned values. The row is locked, validated (year 2000–2100, no negative target) and
+    written with one audit row of the before/after values (none when nothing changed)."""
     permissions.require(can_edit_targets(acting_user), _("只有管理员可以设定部门年度目标。"))
-    target = form.instance
+    unknown = set(data) - set(TARGET_FIELDS)
+    if unknown:
+        raise ValueError(f"fields not editable here: {sorted(unknown)}")
     with transaction.atomic():
-        stored = DepartmentTarget.objects.select_for_update().filter(pk=target.pk).first() if target.pk else None
+        stored = DepartmentTarget.objects.select_for_update().filter(department=department, year=year).first()
         before = snapshot(stored) if stored else None
+        target = stored or DepartmentTarget(department=department, year=year)
+        for field, value in data.items():
+            setattr(target, field, value)
         target.full_clean()
         target.save()
         after = snapshot(target)

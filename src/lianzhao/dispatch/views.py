@@ -14,14 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lianzhao.accounts import permissions
 from lianzhao.accounts.models import Department
-from lianzhao.core.i18n import data_language
+from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
 from lianzhao.dispatch import analytics, queries
 from lianzhao.dispatch.forms import AnalyticsFilterForm, DepartmentTargetForm, TargetYearForm, WeeklyReportForm
 from lianzhao.dispatch.models import DepartmentTarget
 from lianzhao.dispatch.pdf import FontNotFound, weekly_pdf
 from lianzhao.dispatch.ranking import RANKING_RULE, TARGET_DEFINITION, rank_departments
-from lianzhao.dispatch.services import can_edit_targets, save_department_target
+from lianzhao.dispatch.services import TARGET_FIELDS, can_edit_targets, save_department_target
 from lianzhao.core.tables import PREVIEW_ROWS
 from lianzhao.dispatch.weekly import build_weekly_report, ranking_table, report_filename
 from lianzhao.dispatch.weeks import IsoWeek
@@ -49,17 +49,17 @@ def weekly_report(request):
     fmt = request.GET.get("format", "")
     # The page previews the first rows of each list; the downloads carry every row.
     preview = None if fmt in ("xlsx", "pdf") else PREVIEW_ROWS
-    # The report is sent upward in Chinese: built, and downloaded, in the data language; the page shows
-    # it as it will be sent, inside the UI of the user's language.
-    with data_language():
-        report = build_weekly_report(queries.weekly_data(week, today=today, unit=unit, preview=preview))
-        if fmt == "xlsx":
-            return _attachment(weekly_workbook(report), XLSX_CONTENT_TYPE, report_filename(report, "xlsx"))
-        if fmt == "pdf":
-            try:
-                return _attachment(weekly_pdf(report), "application/pdf", report_filename(report, "pdf"))
-            except FontNotFound as exc:
-                messages.error(request, str(exc))
+    # The report is sent upward in Chinese: read, built and downloaded in the data language (each
+    # function is decorated with in_data_language); the page shows it as it will be sent, inside the UI
+    # of the user's language.
+    report = build_weekly_report(queries.weekly_data(week, today=today, unit=unit, preview=preview))
+    if fmt == "xlsx":
+        return _attachment(weekly_workbook(report), XLSX_CONTENT_TYPE, report_filename(report, "xlsx"))
+    if fmt == "pdf":
+        try:
+            return _attachment(weekly_pdf(report), "application/pdf", report_filename(report, "pdf"))
+        except FontNotFound as exc:
+            messages.error(request, str(exc))
     following = week.shifted(1)
     return render(request, "dispatch/weekly_report.html", {
         "form": form, "report": report,
@@ -108,11 +108,11 @@ def target_edit(request, year: int, department_id: int):
     form = DepartmentTargetForm(request.POST or None, instance=instance)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            save_department_target(form, acting_user=request.user)
+        if submit(form, lambda data: save_department_target(
+                department, year, data={k: data[k] for k in TARGET_FIELDS}, acting_user=request.user)):
             messages.success(request, _("%(department)s %(year)s 年度目标已保存。") % {"department": department, "year": year})
             return redirect(f"{reverse('targets')}?year={year}")
-        status = 400
+        status = refusal_status(form)
     return render(request, "dispatch/target_form.html",
                   {"form": form, "department": department, "year": year}, status=status)
 

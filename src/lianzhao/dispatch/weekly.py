@@ -16,6 +16,7 @@ from lianzhao.dispatch.ranking import (
     DepartmentProgress,
     rank_departments,
 )
+from lianzhao.core.i18n import in_data_language
 from lianzhao.core.tables import Column, Table
 from lianzhao.dispatch.weeks import IsoWeek
 from lianzhao.projects.choices import AttractionMethod, ProjectStage
@@ -258,6 +259,7 @@ def _stalled_table(data: WeeklyData) -> Table:
                  rows=_numbered(rows), notes=[stalled_definition(data.stale_days)], empty_text="没有停滞项目。")
 
 
+@in_data_language
 def build_weekly_report(data: WeeklyData) -> dict:
     """The report dict: title lines, headline figures and the six sheets (each a list of tables)."""
     title = f"{data.district}招商引资项目周调度表"

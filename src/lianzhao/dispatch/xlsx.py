@@ -8,6 +8,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 
 from lianzhao.core import xlsx
+from lianzhao.core.i18n import in_data_language
 from lianzhao.core.tables import Table
 
 
@@ -59,6 +60,7 @@ def write_sheet(wb, name: str, tables: list[Table], report: dict) -> None:
     xlsx.setup_print(ws, header_row=first_header if single else None)
 
 
+@in_data_language
 def weekly_workbook(report: dict) -> bytes:
     """The .xlsx bytes of a report dict from :func:`lianzhao.dispatch.weekly.build_weekly_report`."""
     wb = Workbook()

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from lianzhao.enterprises.models import Enterprise
+from lianzhao.enterprises.services import EDITABLE_FIELDS
 from lianzhao.industries.models import ChainNode
 from lianzhao.paths import DataDirError
 from lianzhao.refdata.divisions import load_divisions
@@ -12,8 +13,7 @@ from lianzhao.refdata.divisions import load_divisions
 class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = ["name", "uscc", "region_code", "gbt_code", "chain_nodes", "is_local",
-                  "is_chain_leader", "scale", "note"]
+        fields = list(EDITABLE_FIELDS)
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianzhao.accounts import permissions
+from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.htmx import is_htmx
 from lianzhao.enterprises.filters import EnterpriseFilterSet
 from lianzhao.enterprises.forms import EnterpriseForm
 from lianzhao.enterprises.models import Enterprise
-from lianzhao.enterprises.services import save_enterprise
+from lianzhao.enterprises.services import EDITABLE_FIELDS, save_enterprise
 from lianzhao.refdata.gbt4754 import load_classification
 
 PAGE_SIZE = 30
@@ -54,10 +55,11 @@ def enterprise_form(request, pk=None):
     form = EnterpriseForm(request.POST or None, instance=instance)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            enterprise = save_enterprise(form, acting_user=request.user)
+        enterprise = submit(form, lambda data: save_enterprise(
+            instance, data={k: data[k] for k in EDITABLE_FIELDS}, acting_user=request.user))
+        if enterprise:
             messages.success(request, _("企业“%(name)s”已保存。") % {"name": enterprise.name})
             return redirect("enterprise_detail", pk=enterprise.pk)
-        status = 400
+        status = refusal_status(form)
     return render(request, "enterprises/enterprise_form.html",
                   {"form": form, "enterprise": instance}, status=status)

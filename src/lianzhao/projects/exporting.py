@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from lianzhao.accounts.choices import Role
 from lianzhao.accounts.models import Department, User
 from lianzhao.core import xlsx
-from lianzhao.core.i18n import data_label
+from lianzhao.core.i18n import data_label, in_data_language
 from lianzhao.industries.models import Industry
 from lianzhao.projects.choices import PIPELINE, STAGE_DATE_FIELD, AttractionMethod, ProjectStage
 
@@ -127,6 +127,7 @@ def _data_sheet(wb):
     return ws, columns
 
 
+@in_data_language
 def template_workbook() -> bytes:
     """An empty import template: the header row and the 填表说明 sheet."""
     wb = Workbook()
@@ -151,6 +152,7 @@ def project_row(project) -> list:
     return [values[c.key] for c in COLUMNS]
 
 
+@in_data_language
 def export_workbook(queryset) -> bytes:
     """The projects of ``queryset`` (already filtered; ``with_related`` avoids a query per row)."""
     wb = Workbook()

@@ -30,6 +30,7 @@ from lianzhao.accounts.choices import Role
 from lianzhao.accounts.models import Department, User
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
+from lianzhao.core.i18n import in_data_language
 from lianzhao.enterprises.models import Enterprise
 from lianzhao.industries.models import ChainNode, Industry
 from lianzhao.projects import services
@@ -420,6 +421,7 @@ def _service_errors(row: _Row, exc: Exception) -> None:
             row.error(key if key in COLUMN_BY_KEY else None, message)
 
 
+@in_data_language
 def import_projects(upload, *, acting_user, today: dt.date | None = None) -> ImportResult:
     """Validate every row, then create/update all of them in one transaction — or none, returning
     every error. Raises PermissionDenied for users who may not import at all."""

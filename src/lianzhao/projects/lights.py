@@ -32,6 +32,7 @@ from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from lianzhao.core.i18n import data_label
 from lianzhao.projects.choices import (
     PIPELINE,
     PLANNED_DATE_FIELD,
@@ -135,7 +136,8 @@ def overdue_milestones(*, stage: str, paused_from: str, stage_dates: dict, plann
 
 def light_for(*, stage: str, paused_from: str = "", merged: bool = False, stage_dates: dict,
               planned: dict, last_event_on: dt.date | None, today: dt.date, rule) -> LightInfo:
-    """The light of one project on ``today`` (see the module docstring for the rules).
+    """The light of one project on ``today`` (see the module docstring for the rules). The reasons
+    are Chinese sentences (the data language), stage names in them too, whoever reads them.
 
     ``stage_dates`` and ``planned`` map stage values to dates (missing or None when not set);
     ``last_event_on`` is the date of the latest timeline event.
@@ -143,14 +145,14 @@ def light_for(*, stage: str, paused_from: str = "", merged: bool = False, stage_
     if is_closed(stage, merged):
         return LightInfo(Light.NONE)
     if stage == ProjectStage.PAUSED:
-        before = f"（暂缓前：{ProjectStage(paused_from).label}）" if paused_from else ""
+        before = f"（暂缓前：{data_label(ProjectStage(paused_from))}）" if paused_from else ""
         return LightInfo(Light.YELLOW, (f"项目暂缓中{before}",))
     reasons: list[tuple[str, str]] = []
     for milestone, planned_on, days, light in overdue_milestones(
             stage=stage, paused_from=paused_from, stage_dates=stage_dates, planned=planned,
             today=today, rule=rule):
         beyond = f"，超过 {rule.red_after_months} 个月" if light == Light.RED else ""
-        reasons.append((light, f"计划{ProjectStage(milestone).label} {planned_on:%Y-%m-%d} "
+        reasons.append((light, f"计划{data_label(ProjectStage(milestone))} {planned_on:%Y-%m-%d} "
                                f"已逾期 {days} 天{beyond}"))
     activity = last_event_on or stage_dates.get(ProjectStage.LEAD)
     if activity is not None and activity <= thresholds(today, rule).stale_on_or_before:

@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lianzhao.accounts import permissions
 from lianzhao.audit.models import AuditRecord
-from lianzhao.core.forms import apply_validation_error
+from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.htmx import is_htmx
-from lianzhao.core.i18n import data_language
 from lianzhao.projects import counting, lights, services
 from lianzhao.projects.duplicates import find_duplicate_candidates
 from lianzhao.projects.filters import InvestmentProjectFilterSet
@@ -43,10 +42,8 @@ def project_list(request):
         request.GET, queryset=InvestmentProject.objects.with_related().with_light(today, rule), request=request
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    # lights.py words a light's reasons in Chinese; a stage named inside one must be Chinese too.
-    with data_language():
-        for project in page:
-            project.light_state = project.light_info(today, rule)
+    for project in page:
+        project.light_state = project.light_info(today, rule)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -62,13 +59,10 @@ def project_list(request):
 
 def _workflow_context(request, project, stage_form=None, event_form=None):
     can_edit = permissions.can_edit_project(request.user, project) and not project.is_merged
-    rule = TrafficLightRule.load()
-    with data_language():  # the light's reasons are Chinese sentences (lights.py)
-        light = project.light_info(lights.today(), rule)
     return {
         "project": project,
         "can_edit": can_edit,
-        "light": light,
+        "light": project.light_info(lights.today(), TrafficLightRule.load()),
         "events": project.events.select_related("actor"),
         "files": project.files.select_related("uploaded_by"),
         "stage_form": stage_form or (StageChangeForm(project=project) if can_edit else None),
@@ -123,20 +117,16 @@ def project_stage(request, pk):
     project = get_object_or_404(InvestmentProject, pk=pk)
     permissions.require(permissions.can_edit_project(request.user, project), _("您只能推进本部门的项目。"))
     form = StageChangeForm(request.POST, request.FILES, project=project)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            # Services write timeline text that names stages: in the data language (lianzhao.core.i18n).
-            with data_language():
-                services.change_stage(project, data["to_stage"], acting_user=request.user, on=data["on"],
-                                      note=data["note"], from_stage=data["from_stage"] or None,
-                                      evidence=form.evidence(), upload=data["evidence_file"])
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("阶段已更新。"))
-            return _respond_workflow(request, project)
-    return _respond_workflow(request, project, stage_form=form, status=400)
+
+    def save(data):
+        return services.change_stage(project, data["to_stage"], acting_user=request.user, on=data["on"],
+                                     note=data["note"], from_stage=data["from_stage"] or None,
+                                     evidence=form.evidence(), upload=data["evidence_file"])
+
+    if submit(form, save):
+        messages.success(request, _("阶段已更新。"))
+        return _respond_workflow(request, project)
+    return _respond_workflow(request, project, stage_form=form, status=refusal_status(form))
 
 
 @require_POST
@@ -144,16 +134,10 @@ def project_event_add(request, pk):
     project = get_object_or_404(InvestmentProject, pk=pk)
     permissions.require(permissions.can_edit_project(request.user, project), _("您只能为本部门的项目记录动态。"))
     form = ProjectEventForm(request.POST)
-    if form.is_valid():
-        try:
-            with data_language():
-                services.add_event(project, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("动态已记录。"))
-            return _respond_workflow(request, project)
-    return _respond_workflow(request, project, event_form=form, status=400)
+    if submit(form, lambda data: services.add_event(project, acting_user=request.user, **data)):
+        messages.success(request, _("动态已记录。"))
+        return _respond_workflow(request, project)
+    return _respond_workflow(request, project, event_form=form, status=refusal_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,17 +146,12 @@ def project_create(request):
     form = InvestmentProjectForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = {k: form.cleaned_data[k] for k in services.EDITABLE_FIELDS if k in form.cleaned_data}
-            try:
-                with data_language():
-                    project = services.create_project(data=data, acting_user=request.user)
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("项目“%(name)s”已登记为线索。") % {"name": project.name})
-                return redirect("project_detail", pk=project.pk)
-        status = 400
+        project = submit(form, lambda data: services.create_project(
+            data={k: data[k] for k in services.EDITABLE_FIELDS if k in data}, acting_user=request.user))
+        if project:
+            messages.success(request, _("项目“%(name)s”已登记为线索。") % {"name": project.name})
+            return redirect("project_detail", pk=project.pk)
+        status = refusal_status(form)
     return render(request, "projects/project_form.html", {"form": form, "creating": True}, status=status)
 
 
@@ -181,15 +160,10 @@ def _versioned_form_page(request, project, form, *, save, success: str, template
     success, 409 when someone else saved in between (optimistic locking), 400 for other errors."""
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                save(form.cleaned_data)
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, success)
-                return redirect("project_detail", pk=project.pk)
-        status = 409 if form.has_error("__all__", "stale") else 400
+        if submit(form, save):
+            messages.success(request, success)
+            return redirect("project_detail", pk=project.pk)
+        status = refusal_status(form)
     return render(request, template, {"form": form, "project": project, **(context or {})}, status=status)
 
 
@@ -200,9 +174,8 @@ def project_edit(request, pk):
     form = InvestmentProjectForm(request.POST or None, instance=project, user=request.user)
 
     def save(data):
-        with data_language():
-            services.update_project(project, changes={k: data[k] for k in services.EDITABLE_FIELDS},
-                                    acting_user=request.user, expected_version=data.get("version"))
+        return services.update_project(project, changes={k: data[k] for k in services.EDITABLE_FIELDS},
+                                       acting_user=request.user, expected_version=data.get("version"))
 
     return _versioned_form_page(request, project, form, save=save, success=_("项目信息已保存。"),
                                 template="projects/project_form.html", context={"creating": False})
@@ -216,9 +189,8 @@ def project_plan(request, pk):
     form = ProjectPlanForm(request.POST or None, instance=project)
 
     def save(data):
-        with data_language():
-            services.update_plan(project, planned={k: data[k] for k in ProjectPlanForm.Meta.fields},
-                                 acting_user=request.user, expected_version=data.get("version"))
+        return services.update_plan(project, planned={k: data[k] for k in ProjectPlanForm.Meta.fields},
+                                    acting_user=request.user, expected_version=data.get("version"))
 
     return _versioned_form_page(request, project, form, save=save, success=_("计划节点已保存。"),
                                 template="projects/project_plan.html")
@@ -229,18 +201,10 @@ def project_investment_change(request, pk):
     project = get_object_or_404(InvestmentProject, pk=pk)
     permissions.require(permissions.can_edit_project(request.user, project), _("您只能为本部门的项目登记投资变更。"))
     form = InvestmentChangeForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            with data_language():
-                services.record_investment_change(project, kind=data["kind"], on=data["on"], amount=data["amount"],
-                                                  note=data["note"], acting_user=request.user)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("投资变更已登记。"))
-            return redirect("project_detail", pk=project.pk)
-    return _render_detail(request, project, change_form=form, status=400)
+    if submit(form, lambda data: services.record_investment_change(project, acting_user=request.user, **data)):
+        messages.success(request, _("投资变更已登记。"))
+        return redirect("project_detail", pk=project.pk)
+    return _render_detail(request, project, change_form=form, status=refusal_status(form))
 
 
 @require_POST
@@ -248,17 +212,11 @@ def project_file_upload(request, pk):
     project = get_object_or_404(InvestmentProject, pk=pk)
     permissions.require(permissions.can_edit_project(request.user, project), _("您只能为本部门的项目上传材料。"))
     form = ProjectFileForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            with data_language():
-                services.attach_file(project, form.cleaned_data["file"], stage=form.cleaned_data["stage"],
-                                     acting_user=request.user)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("材料已上传。"))
-            return redirect("project_detail", pk=project.pk)
-    return _render_detail(request, project, file_form=form, status=400)
+    if submit(form, lambda data: services.attach_file(project, data["file"], stage=data["stage"],
+                                                      acting_user=request.user)):
+        messages.success(request, _("材料已上传。"))
+        return redirect("project_detail", pk=project.pk)
+    return _render_detail(request, project, file_form=form, status=refusal_status(form))
 
 
 @require_GET
@@ -283,20 +241,18 @@ def project_merge(request, pk):
     duplicate = get_object_or_404(InvestmentProject, pk=pk)
     permissions.require(permissions.can_edit_project(request.user, duplicate), _("您只能合并本部门的项目。"))
     form = ProjectMergeForm(request.POST)
-    if form.is_valid():
-        keep = InvestmentProject.objects.filter(pk=form.cleaned_data["keep"]).first()
+
+    def save(data):
+        keep = InvestmentProject.objects.filter(pk=data["keep"]).first()
         if keep is None:
-            form.add_error("keep", _("没有编号为 %(pk)s 的项目（或它已被合并）。") % {"pk": form.cleaned_data["keep"]})
-        else:
-            try:
-                with data_language():
-                    services.merge_projects(keep, duplicate, acting_user=request.user, note=form.cleaned_data["note"])
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("已将“%(name)s”合并入本项目。") % {"name": duplicate.name})
-                return redirect("project_detail", pk=keep.pk)
-    return _render_detail(request, duplicate, merge_form=form, status=400)
+            raise ValidationError({"keep": _("没有编号为 %(pk)s 的项目（或它已被合并）。") % {"pk": data["keep"]}})
+        return services.merge_projects(keep, duplicate, acting_user=request.user, note=data["note"])
+
+    kept = submit(form, save)
+    if kept:
+        messages.success(request, _("已将“%(name)s”合并入本项目。") % {"name": duplicate.name})
+        return redirect("project_detail", pk=kept.pk)
+    return _render_detail(request, duplicate, merge_form=form, status=refusal_status(form))
 
 
 @require_GET
@@ -309,8 +265,7 @@ def my_projects(request):
                 .filter(officer=request.user).exclude(stage__in=lights.CLOSED_STAGES))
     rows = []
     for project in projects:
-        with data_language():  # the light's reasons are Chinese sentences (lights.py)
-            info = project.light_info(today, rule)
+        info = project.light_info(today, rule)
         upcoming = lights.next_milestone(stage=project.stage, paused_from=project.paused_from,
                                          stage_dates=project.stage_dates(), planned=project.planned_dates())
         days_left = (upcoming[1] - today).days if upcoming else None

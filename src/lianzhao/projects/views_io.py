@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianzhao.accounts import permissions
-from lianzhao.core.i18n import data_language
 from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
 from lianzhao.projects import exporting, lights
 from lianzhao.projects.filters import InvestmentProjectFilterSet
@@ -33,16 +32,14 @@ def project_export(request):
     queryset = InvestmentProject.objects.with_related().with_light(lights.today(), TrafficLightRule.load())
     filterset = InvestmentProjectFilterSet(request.GET, queryset=queryset, request=request)
     today = timezone.localdate()
-    with data_language():  # the workbook is the Chinese import format, whatever the UI language
-        content = exporting.export_workbook(filterset.qs)
+    content = exporting.export_workbook(filterset.qs)  # the Chinese import format, whatever the UI language
     return _xlsx(content, f"招商项目_{today:%Y%m%d}.xlsx", f"projects-{today:%Y%m%d}.xlsx")
 
 
 @require_GET
 def project_import_template(request):
     permissions.require(permissions.can_read(request.user))
-    with data_language():
-        content = exporting.template_workbook()
+    content = exporting.template_workbook()
     return _xlsx(content, "招商项目导入模板.xlsx", "project-import-template.xlsx")
 
 
@@ -55,8 +52,7 @@ def project_import(request):
     if request.method == "POST":
         if form.is_valid():
             # The file's headers, stages and methods are Chinese, and so are the row errors that quote them.
-            with data_language():
-                result = import_projects(form.cleaned_data["file"], acting_user=request.user)
+            result = import_projects(form.cleaned_data["file"], acting_user=request.user)
             if result.ok:
                 messages.success(request, _(
                     "导入完成：新建 %(created)s 个项目，更新 %(updated)s 个（其中阶段变更 %(moved)s 个），"

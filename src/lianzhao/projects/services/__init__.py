@@ -1,6 +1,8 @@
 """State changes of investment projects, one module per concern. Each function checks permission and
 data, changes the rows in one transaction and writes its own audit record; views never assign
-``stage`` (or anything else) themselves.
+``stage`` (or anything else) themselves. Each runs in the data language (Chinese timeline text and
+audit reasons whoever calls it: :func:`lianzhao.core.i18n.in_data_language`), and returns the object
+it wrote.
 
 * :mod:`.lifecycle` — create a project, edit its descriptive fields, its milestone plan, log events
 * :mod:`.stages` — move a project along the pipeline with the evidence each stage needs

@@ -9,6 +9,7 @@ from django.db import transaction
 from lianzhao.accounts import permissions
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
+from lianzhao.core.i18n import in_data_language
 from lianzhao.projects.choices import EventKind, ProjectStage
 from lianzhao.projects.files import check_upload
 from lianzhao.projects.models import InvestmentProject, ProjectEvent, ProjectFile
@@ -46,6 +47,7 @@ def file_summary(stored: ProjectFile) -> str:
     return f"{stored.original_name}（{stored.size} 字节，SHA-256 {stored.sha256}）"
 
 
+@in_data_language
 def attach_file(project: InvestmentProject, upload, *, stage: str = "", acting_user) -> ProjectFile:
     """Add an evidence file to a project (any stage, or none), log it on the timeline and write one
     audit row for the file. Refused for readers and other departments' officers."""

@@ -12,12 +12,14 @@ from django.db import transaction
 from lianzhao.accounts import permissions
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
+from lianzhao.core.i18n import in_data_language
 from lianzhao.projects.choices import INVESTMENT_CHANGE_SIGN, EventKind, InvestmentChangeKind
 from lianzhao.projects.models import InvestmentChange, InvestmentProject, ProjectEvent
 from lianzhao.projects.services import common
 from lianzhao.projects.services.locking import lock_project
 
 
+@in_data_language
 def record_investment_change(project: InvestmentProject, *, kind: str, on: dt.date,
                              amount: Decimal | None = None, note: str = "",
                              acting_user) -> InvestmentChange:

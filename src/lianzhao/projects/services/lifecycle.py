@@ -11,6 +11,7 @@ from django.db import transaction
 from lianzhao.accounts import permissions
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
+from lianzhao.core.i18n import in_data_language
 from lianzhao.projects.choices import (
     MANUAL_EVENT_KINDS,
     PLANNED_DATE_FIELD,
@@ -29,6 +30,7 @@ EDITABLE_FIELDS = (
 )
 
 
+@in_data_language
 def create_project(*, data: dict, acting_user) -> InvestmentProject:
     """Create a project at 线索 (lead) and log a creation event and one audit row.
 
@@ -53,6 +55,7 @@ def create_project(*, data: dict, acting_user) -> InvestmentProject:
     return project
 
 
+@in_data_language
 def update_project(project: InvestmentProject, *, changes: dict, acting_user,
                    expected_version: int | None = None) -> InvestmentProject:
     """Change a project's descriptive fields (not its stage) and write one audit row.
@@ -97,6 +100,7 @@ def check_name_free(project: InvestmentProject) -> None:
         raise ValidationError({"name": f"已有同名项目“{project.name}”（同一投资方），请勿重复登记。"})
 
 
+@in_data_language
 def add_event(project: InvestmentProject, *, kind: str, occurred_on: dt.date, text: str,
               acting_user) -> ProjectEvent:
     """Log a visit, meeting, call or note on the project's timeline (one audit row)."""
@@ -116,6 +120,7 @@ def add_event(project: InvestmentProject, *, kind: str, occurred_on: dt.date, te
     return event
 
 
+@in_data_language
 def delete_project(project: InvestmentProject, *, acting_user) -> None:
     """Delete a project and its timeline (admins only); the audit row keeps the last values."""
     permissions.require(permissions.role_of(acting_user) == "admin", "只有管理员可以删除项目。")
@@ -125,6 +130,7 @@ def delete_project(project: InvestmentProject, *, acting_user) -> None:
         project.delete()
 
 
+@in_data_language
 def update_plan(project: InvestmentProject, *, planned: dict, acting_user,
                 expected_version: int | None = None) -> InvestmentProject:
     """Set the milestone plan (planned date per stage, keys as in :data:`PLANNED_DATE_FIELD`'s

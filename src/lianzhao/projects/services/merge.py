@@ -9,12 +9,14 @@ from django.utils import timezone
 from lianzhao.accounts import permissions
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
+from lianzhao.core.i18n import in_data_language
 from lianzhao.projects.choices import EventKind
 from lianzhao.projects.models import InvestmentChange, InvestmentProject, ProjectEvent, ProjectFile
 from lianzhao.projects.services import common
 from lianzhao.projects.services.locking import lock_project
 
 
+@in_data_language
 def merge_projects(keep: InvestmentProject, duplicate: InvestmentProject, *, acting_user,
                    note: str = "") -> InvestmentProject:
     """Merge ``duplicate`` into ``keep`` (one identity per project): the duplicate's timeline events,

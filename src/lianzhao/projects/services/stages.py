@@ -12,6 +12,7 @@ from django.db import transaction
 from lianzhao.accounts import permissions
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
+from lianzhao.core.i18n import in_data_language
 from lianzhao.projects.choices import (
     STAGE_DATE_FIELD,
     STAGE_EVIDENCE_FIELDS,
@@ -27,6 +28,7 @@ from lianzhao.projects.services.locking import lock_project
 from lianzhao.refdata.uscc import uscc_error
 
 
+@in_data_language
 def change_stage(project: InvestmentProject, to_stage: str, *, acting_user, on: dt.date | None = None,
                  note: str = "", signed_amount: Decimal | None = None,
                  from_stage: str | None = None, evidence: dict | None = None,
