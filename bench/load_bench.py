@@ -96,6 +96,10 @@ class Session:
                 if attempt == 2:
                     raise
                 continue
+            except BaseException:
+                self.connection.close()  # a fresh connection for the next click
+                self.connection = None
+                raise
             for header, value in response.getheaders():
                 if header.lower() == "set-cookie":
                     name, _, rest = value.partition("=")

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from lianzhao.serving.limits import _FileSlots, is_heavy
-from tests.conftest import login
+from tests.conftest import login, needs_data
 
 
 @pytest.mark.parametrize(("url", "heavy"), [
@@ -59,3 +59,19 @@ def test_slots_are_shared_between_separate_holders(tmp_path):
     assert first.acquire(0) is None and second.acquire(0.1) is None
     first.release(a)
     assert second.acquire(0) is not None
+
+
+@needs_data
+def test_the_analysis_app_warms_the_national_tables_its_settings_use(db):
+    from django.apps import apps
+
+    from lianzhao.analysis import engine
+    from lianzhao.analysis.models import AnalysisSettings
+    from lianzhao.core.models import Region
+
+    AnalysisSettings.objects.create(region=Region.objects.create(code="370215", name="即墨区"),
+                                    table_year=2020, table_sectors=42)
+    engine.national_table.cache_clear()
+    apps.get_app_config("analysis").warm_up()
+    assert engine.national_table.cache_info().currsize == 1
+    assert len(engine.national_table(2020, 42).sectors) == 42

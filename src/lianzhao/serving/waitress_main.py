@@ -19,8 +19,10 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianzhao.settings")
     from waitress import serve
 
+    from lianzhao.serving.warmup import warm_up
     from lianzhao.wsgi import application
 
+    warm_up()
     serve(application, host=args.host, port=args.port, threads=args.threads, ident="lianzhao",
           # Requests beyond the thread pool wait in the socket's backlog, not in an unbounded queue.
           backlog=1024, connection_limit=1000, channel_timeout=120)

@@ -68,9 +68,11 @@ class WebConfig:
         bind = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
         argv = [
             sys.executable, "-m", "gunicorn", "lianzhao.wsgi:application",
+            "--config", "python:lianzhao.serving.gunicorn_conf",
             "--bind", bind, "--name", "lianzhao",
             "--worker-class", "gthread", "--workers", str(self.workers), "--threads", str(self.threads),
-            # Load Django once in the master and fork: workers start fast and share memory.
+            # Load Django once in the master (and warm it, gunicorn_conf.when_ready) and fork:
+            # workers start fast and share memory.
             "--preload",
             # A worker is recycled after this many requests (memory of long-lived caches returned).
             "--max-requests", "5000", "--max-requests-jitter", "500",
