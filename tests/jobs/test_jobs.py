@@ -200,3 +200,23 @@ def test_a_job_left_running_by_a_dead_worker_is_marked_failed(personas):
     job.refresh_from_db()
     assert job.state == JobState.FAILED and job.error == "任务被中断（后台进程已重启），请重新发起。"
     assert Job.objects.get(pk=alive.pk).state == JobState.RUNNING
+
+
+def test_progress_that_cannot_be_written_while_the_database_is_busy_does_not_fail_the_job(personas, monkeypatch):
+    from django.db import OperationalError, transaction
+
+    from lianzhao.jobs.runner import JobRun
+
+    job = start_job("test.count", {"rows": "1"}, acting_user=personas["officer_a"])
+
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(type(Job.objects.filter(pk=job.pk)), "update", busy)
+    run = JobRun(job)
+    monkeypatch.setattr(transaction.get_connection(), "in_atomic_block", False)
+    run.progress(1, 2, "第 1 行", force=True)  # no exception: the job goes on
+    assert (run.job.done, run.job.total) == (1, 2)
+    monkeypatch.setattr(transaction.get_connection(), "in_atomic_block", True)
+    with pytest.raises(OperationalError):
+        run.progress(2, 2, force=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,8 +80,16 @@ class JobRun:
         now = time.monotonic()
         if force or now - self._last_write >= PROGRESS_INTERVAL:
             self._last_write = now
-            Job.objects.filter(pk=self.job.pk).update(done=self.job.done, total=self.job.total,
-                                                      message=self.job.message)
+            try:
+                Job.objects.filter(pk=self.job.pk).update(done=self.job.done, total=self.job.total,
+                                                          message=self.job.message)
+            except OperationalError:
+                # SQLite busy for longer than its timeout (another process writing at length):
+                # progress is only a display, so the job goes on and the next call writes it.
+                # Inside a transaction the error would have spoiled it: let it surface there.
+                if transaction.get_connection().in_atomic_block:
+                    raise
+                logger.info("progress of job %s not written: database busy", self.job.pk)
 
 
 def _form_errors(form) -> list[str]:
