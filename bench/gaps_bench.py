@@ -7,9 +7,8 @@ Steps, each timed per run (wall clock; median of the runs with min–max):
 
 (a) table load — ``read_nbs(2020, 153, domestic=True, employment=True)`` from the CSV, with the
     reader's file cache cleared first (a cold load; the web app keeps the table in memory);
-(b) regionalize — FLQ, δ = 0.3, on the demo's regional base (``lianzhao.demo.pack_region`` if it
-    is there: its listed sectors plus national output × ``REST_SHARE`` for the rest, as the demo
-    loader builds it; otherwise the seeded ``sample_region.JIMO_EXAMPLE``);
+(b) regionalize — FLQ, δ = 0.3, on the demo's regional base (``lianzhao.demo.pack_region``: its
+    listed sectors plus national output × ``REST_SHARE`` for the rest, as the demo loader builds it);
 (c0) chain node inputs — GB/T codes → IO sector weights for the 102 nodes, concordance caches
     cleared (cold; ``chain_node_inputs`` caches the lookups, so later recomputations skip it);
 (c) find_gaps — all six chains, given the node inputs;
@@ -29,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import os
 import platform
 import statistics
@@ -39,26 +37,21 @@ import time
 import numpy as np
 import pandas as pd
 
+from lianzhao.demo import pack_region
 from lianzhao.demo.pack_chains import CHAINS
 from lianzhao.demo.pack_data import ENTERPRISES
 from lianzhao.econ import concordance, gaps, regionalize
 from lianzhao.econ.gaps import chain_node_inputs, find_gaps, local_counts
 from lianzhao.econ.regional import calc_lambda, calc_quotients, calc_slq
-from lianzhao.econ.sample_region import JIMO_EXAMPLE, sample_regional_output
-from lianzhao.refdata import nbs
+from lianzhao.refdata import nbs, nbs_files
 
 
 def regional_base(national) -> tuple[pd.Series, str]:
     """The demo's regional output (万元 by 153 sector) and where it comes from."""
-    if importlib.util.find_spec("lianzhao.demo.pack_region") is not None:
-        from lianzhao.demo import pack_region
-
-        if hasattr(pack_region, "ROWS") and hasattr(pack_region, "REST_SHARE"):
-            xr = national.x * pack_region.REST_SHARE
-            for code, _name, value, _note in pack_region.ROWS:
-                xr[code] = float(value)
-            return xr, f"lianzhao.demo.pack_region ({len(pack_region.ROWS)} listed sectors, rest × {pack_region.REST_SHARE})"
-    return sample_regional_output(national, **JIMO_EXAMPLE), "sample_region.JIMO_EXAMPLE (seeded)"
+    xr = national.x * pack_region.REST_SHARE
+    for code, _name, value, _note in pack_region.ROWS:
+        xr[code] = float(value)
+    return xr, f"lianzhao.demo.pack_region ({len(pack_region.ROWS)} listed sectors, rest × {pack_region.REST_SHARE})"
 
 
 INVERSE_SECONDS: list[float] = []  # the naive peer's time in numpy.linalg.inv, per call
@@ -103,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     steps: dict[str, list[float]] = {k: [] for k in ("a", "b", "c0", "c", "c_recovered", "d", "recompute", "naive")}
     source = ""
     for _ in range(args.runs):
-        nbs._raw.cache_clear()
+        nbs_files.raw_table.cache_clear()
         t0 = time.perf_counter()
         t = nbs.read_nbs(2020, 153, domestic=True, employment=True)
         t1 = time.perf_counter()

@@ -15,12 +15,13 @@ def test_import_linter_contracts_hold():
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert " 0 broken" in result.stdout and "The Django apps in layers" in result.stdout
+    assert "The framework-free core in layers" in result.stdout
 
 
 def test_econ_and_refdata_import_without_django_configured():
     code = (
         "import sys, lianzhao.econ, lianzhao.refdata.gbt4754, lianzhao.refdata.divisions, "
-        "lianzhao.refdata.uscc, lianzhao.refdata.nbs\n"
+        "lianzhao.refdata.uscc, lianzhao.refdata.nbs, lianzhao.cli.io\n"
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), "
         "sorted(m for m in sys.modules if m.startswith('django'))"
     )

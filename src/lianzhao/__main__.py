@@ -21,7 +21,7 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["io"]:
-        from lianzhao.econ.cli import main as io_main
+        from lianzhao.cli.io import main as io_main
 
         return int(io_main(argv[1:]) or 0)
     if argv[:1] in (["serve"], ["worker"]):

@@ -1,4 +1,4 @@
-"""The ``lianzhao io`` command (lianzhao.econ.cli.main)."""
+"""The ``lianzhao io`` command (lianzhao.cli.io.main)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from lianzhao.econ.cli import main
+from lianzhao.cli.io import main
 from lianzhao.refdata.user_table import write_template
 
 

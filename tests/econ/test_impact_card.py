@@ -225,7 +225,7 @@ def test_default_construction_shares_are_illustrative_and_sum_to_one():
 
 
 def test_nbs_2020_card_with_the_default_shares(nbs_data):
-    from lianzhao.econ.sample_region import JIMO_EXAMPLE, sample_regional_output
+    from tests.econ.sample_region import JIMO_EXAMPLE, sample_regional_output
     from lianzhao.refdata.nbs import read_nbs
 
     t = read_nbs(2020, 153, domestic=True, employment=True)

@@ -52,16 +52,6 @@ def _safe(x: np.ndarray) -> np.ndarray:
     return np.where(x == 0, 1.0, x)
 
 
-def calc_x(Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    """Total output from the row balance.
-
-    ``x = Z 1 + Y 1``. ``Z`` (n, n) and ``Y`` (n, k) or (n,), money; returns (n,), money.
-    """
-    Y = np.asarray(Y, dtype=float)
-    y = Y if Y.ndim == 1 else Y.sum(axis=1)
-    return np.asarray(Z, dtype=float).sum(axis=1) + y
-
-
 def check_zero_output(Z: np.ndarray, x: np.ndarray, labels: Sequence[object] | None = None) -> None:
     """Require that a sector with zero output neither sells nor buys intermediate goods.
 

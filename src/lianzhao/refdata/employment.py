@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lianzhao.econ.errors import MissingDataError
-from lianzhao.refdata.nbs import FIRST_CODES, _raw, concordance_to_42, nbs_dir
+from lianzhao.refdata.nbs_files import FIRST_CODES, concordance_to_42, nbs_dir, raw_table
 
 FILE = "china_employment.csv"
 PERSONS_PER_UNIT = 10_000  # the file counts 万人
@@ -71,7 +71,7 @@ def jobs_for_table(table_year: int, sectors: int, employment_year: int | None = 
             raise MissingDataError(f"the {table_year} 42-sector classification differs from 2017+; no job concordance")
         return jobs42, note
     conc = concordance_to_42(sectors)
-    wages = _raw(table_year, sectors).set_index("Code").loc["VA001", list(conc.index)].astype(float)
+    wages = raw_table(table_year, sectors).set_index("Code").loc["VA001", list(conc.index)].astype(float)
     share = wages / wages.groupby(conc).transform("sum")
     note += "; split within 42-sector groups by compensation share"
     return (share * conc.map(jobs42)).rename("employment"), note

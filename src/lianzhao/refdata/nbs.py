@@ -16,17 +16,11 @@ Column and row labels are renamed to the engine's words (``compensation`` for VA
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-from pathlib import Path
-
 import pandas as pd
 
 from lianzhao.econ.table import IOTable
-from lianzhao.paths import DataDirError, data_dir
-
-RELATIVE_DIR = Path("nbs_io_tables") / "csv"
-UNIT = "万元"
+from lianzhao.refdata.employment import jobs_for_table
+from lianzhao.refdata.nbs_files import FIRST_CODES, UNIT, available, concordance_to_42, nbs_dir, raw_table
 
 #: NBS value-added rows → engine labels.
 VA_ROWS = {"VA001": "compensation", "VA002": "net_production_taxes", "VA003": "depreciation",
@@ -42,51 +36,8 @@ LABELS_ZH = {
     "inventory_change": "存货变动", "exports": "出口", "imports": "进口", "other": "其他",
 }
 
-#: Concordance of the detailed tables to the 42-sector classification, as the first detailed
-#: code of each 42 sector (in order 01…42). Our own work: derived from the sector names and
-#: checked by the exact match of sector output between the 42- and 153/149-sector tables of
-#: the same year (tests/econ/test_nbs.py). NBS publishes no such file.
-FIRST_CODES = {
-    153: "001 006 007 008 010 012 027 032 035 037 041 043 054 061 066 067 074 079 084 090 096 "
-         "097 099 100 101 102 103 109 111 123 125 130 133 134 136 137 139 142 144 145 147 152".split(),
-    149: "001 006 007 008 010 012 027 032 035 037 041 043 054 061 066 067 073 077 082 088 094 "
-         "095 097 098 099 100 101 105 107 119 121 126 129 130 132 133 135 138 140 141 143 148".split(),
-}
 #: Detailed table of the same year used to split the 42-sector tables' final consumption.
 COMPANION = {2017: 149, 2018: 153, 2020: 153}
-
-_FILE = re.compile(r"china_(\d{4})_(\d+)\.csv$")
-
-
-def nbs_dir() -> Path:
-    """The folder of NBS CSVs; raises DataDirError if the data folder or it is missing."""
-    path = data_dir() / RELATIVE_DIR
-    if not path.is_dir():
-        raise DataDirError(f"NBS input-output tables not found in {path}")
-    return path
-
-
-def available() -> list[tuple[int, int]]:
-    """``(year, sectors)`` of every NBS table in the data folder, sorted."""
-    return sorted((int(m[1]), int(m[2])) for p in nbs_dir().iterdir() if (m := _FILE.match(p.name)))
-
-
-@lru_cache(maxsize=16)
-def _raw(year: int, sectors: int) -> pd.DataFrame:
-    path = nbs_dir() / f"china_{year}_{sectors}.csv"
-    if not path.is_file():
-        have = ", ".join(f"{y}/{n}" for y, n in available())
-        raise DataDirError(f"no NBS table for {year} at {sectors} sectors ({path}); available: {have}")
-    return pd.read_csv(path, dtype={"Code": str})
-
-
-def concordance_to_42(sectors: int) -> pd.Series:
-    """Detailed sector code → 42-sector code (``'01'``…``'42'``) for 153 or 149 sectors."""
-    if sectors not in FIRST_CODES:
-        raise ValueError(f"no 42-sector concordance for {sectors} sectors (have {sorted(FIRST_CODES)})")
-    starts = [int(c) for c in FIRST_CODES[sectors]] + [sectors + 1]
-    return pd.Series({f"{c:03d}": f"{k + 1:02d}" for k in range(42) for c in range(starts[k], starts[k + 1])},
-                     name="io42")
 
 
 def _names(frame: pd.DataFrame) -> pd.DataFrame:
@@ -134,7 +85,7 @@ def _household_share(year: int, raw42: pd.DataFrame) -> pd.Series | None:
     detailed = COMPANION.get(year)
     if detailed is None or (year, detailed) not in available():
         return None
-    big = _raw(year, detailed).set_index("Code")
+    big = raw_table(year, detailed).set_index("Code")
     conc = concordance_to_42(detailed)
     rows = big.loc[conc.index]
     thc = rows["THC"].groupby(conc).sum()
@@ -173,15 +124,13 @@ def read_nbs(year: int = 2020, sectors: int = 42, *, domestic: bool | None = Non
     table = _read_nbs(year, sectors, domestic, households, rtol)
     if not employment:
         return table
-    from lianzhao.refdata.employment import jobs_for_table  # employment imports this module
-
     jobs, note = jobs_for_table(year, sectors)
     table.meta["notes"].append(note)
     return table.replace(employment=jobs)
 
 
 def _read_nbs(year: int, sectors: int, domestic: bool | None, households: str, rtol: float) -> IOTable:
-    raw = _raw(year, sectors)
+    raw = raw_table(year, sectors)
     codes = [c for c in raw.columns if c[:1].isdigit()]
     notes: list[str] = []
     meta = {"source": f"NBS {year} ({sectors} sectors)", "year": year, "sectors": sectors,
@@ -231,7 +180,7 @@ def _read_nbs(year: int, sectors: int, domestic: bool | None, households: str, r
 def total_imports(year: int, sectors: int) -> pd.Series:
     """Total imports by product (万元): the ``GO`` of the Imports rows of a non-competitive
     table, or the ``IM`` column of a competitive one."""
-    raw = _raw(year, sectors)
+    raw = raw_table(year, sectors)
     codes = [c for c in raw.columns if c[:1].isdigit()]
     if "Origin" in raw:
         return raw[raw.Origin == "Imports"].set_index("Code").loc[codes, "GO"].rename("imports")
@@ -240,9 +189,10 @@ def total_imports(year: int, sectors: int) -> pd.Series:
 
 def sector_names(year: int = 2020, sectors: int = 42) -> pd.DataFrame:
     """Codes with Chinese and English names (``name_zh``, ``name_en``)."""
-    raw = _raw(year, sectors)
+    raw = raw_table(year, sectors)
     codes = [c for c in raw.columns if c[:1].isdigit()]
     return _names(raw.drop_duplicates("Code").set_index("Code").loc[codes])
 
 
-__all__ = ["LABELS_ZH", "UNIT", "available", "concordance_to_42", "read_nbs", "sector_names", "total_imports"]
+__all__ = ["FIRST_CODES", "LABELS_ZH", "UNIT", "available", "concordance_to_42", "nbs_dir", "read_nbs", "sector_names",
+           "total_imports"]

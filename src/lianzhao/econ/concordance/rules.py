@@ -7,7 +7,7 @@ that starts with ``"ambiguous:"`` marks a mapping that a reviewer could reasonab
 (docs/concordance.md lists them all).
 
 The rules were written by reading every 大类/中类 name (and the 小类 names inside each 中类)
-against the 153 sector names of the 2020 table; :mod:`lianzhao.econ.concordance.build` then checks
+against the 153 sector names of the 2020 table; ``scripts/build_concordance.py`` then checks
 every 小类 name against the sector names, records the evidence as ``basis`` and refuses a rule
 that has neither name evidence nor a reason.
 """

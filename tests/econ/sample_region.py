@@ -1,7 +1,8 @@
-"""A seeded, illustrative (示例) regional output vector, for the demo, tests and benchmarks when
-no district statistics are loaded. Not data: every number here is an assumption.
+"""A seeded, illustrative (示例) regional output vector for the engine's tests (a test helper, not
+shipped: the demo's own regional base is lianzhao.demo.pack_region). Not data: every number here
+is an assumption.
 
-    from lianzhao.econ.sample_region import JIMO_EXAMPLE, sample_regional_output
+    from tests.econ.sample_region import JIMO_EXAMPLE, sample_regional_output
     xr = sample_regional_output(national, **JIMO_EXAMPLE)    # 万元 by sector of `national`
 
 The vector is the national output scaled to the region's assumed total, tilted by assumed

@@ -1,8 +1,11 @@
-"""Regenerate the concordance CSVs from :mod:`.rules` and the reference data (developer tool).
+"""Regenerate the shipped concordance CSVs (src/lianzhao/econ/concordance/*.csv) from
+:mod:`lianzhao.econ.concordance.rules` and the reference data (a developer tool, not shipped).
 
-    python -m lianzhao.econ.concordance.build          # rewrite the CSVs beside this file
-    python -m lianzhao.econ.concordance.build --check  # exit 1 if they are out of date
-    python -m lianzhao.econ.concordance.build --review # list 小类 whose names point elsewhere
+    .venv/bin/python scripts/build_concordance.py           # rewrite the CSVs that changed
+    .venv/bin/python scripts/build_concordance.py --check   # exit 1 if they are out of date
+    .venv/bin/python scripts/build_concordance.py --review  # list 小类 whose names point elsewhere
+
+Needs lianzhao installed (``make venv``) and the reference data folder (LIANZHAO_DATA_DIR).
 
 Reads the GB/T 4754-2017 flat file and the sector names of the NBS 2020 (153 and 42) and 2017
 (149) tables from the reference data folder; writes only codes, names and our own reasons.
@@ -23,11 +26,12 @@ import csv
 import io
 import re
 import sys
-from pathlib import Path
 
+from lianzhao.econ.concordance import HERE
 from lianzhao.econ.concordance.rules import RULES
+from lianzhao.refdata.gbt4754 import load_classification
+from lianzhao.refdata.nbs import concordance_to_42, sector_names
 
-HERE = Path(__file__).resolve().parent
 FILES = {
     "gbt": "gbt_to_io153_2020.csv",
     "io42": "io153_to_io42_2020.csv",
@@ -149,8 +153,6 @@ def build_gbt_rows(classes: list, sectors: dict[str, str]) -> tuple[list[dict], 
 
 
 def build_io42_rows(names153: dict[str, str], names42: dict[str, str]) -> list[dict]:
-    from lianzhao.refdata.nbs import concordance_to_42
-
     conc = concordance_to_42(153)
     return [{"io153_code": c, "io153_name": n, "io42_code": conc[c], "io42_name": names42[conc[c]]}
             for c, n in names153.items()]
@@ -181,9 +183,6 @@ def _csv_text(rows: list[dict]) -> str:
 
 def build() -> tuple[dict[str, str], list[str]]:
     """``({file name: CSV text}, review messages)`` from the rules and the reference data."""
-    from lianzhao.refdata.gbt4754 import load_classification
-    from lianzhao.refdata.nbs import sector_names
-
     def names(year: int, n: int) -> dict[str, str]:
         return sector_names(year, n)["name_zh"].to_dict()
 
