@@ -11,6 +11,7 @@ LIANZHAO_VAR_DIR  lianzhao's own files: SQLite database, uploads (default: ./var
 LIANZHAO_JOB_RETENTION_DAYS  days a finished background job and its result file are kept (default: 7)
 LIANZHAO_HEAVY_REQUESTS  PDF/Excel documents built at once by all web processes (default: half the CPUs, ≥ 1)
 LIANZHAO_HEAVY_WAIT      seconds a document request waits for its turn before a 503 (default: 60)
+LIANZHAO_DISTRICT the district's 6-digit division code (default: the one county-level region in the database)
 """
 
 from __future__ import annotations
@@ -178,6 +179,11 @@ JOB_RETENTION_DAYS = env_int("LIANZHAO_JOB_RETENTION_DAYS", 7, minimum=1, maximu
 # so they cannot starve page requests (lianzhao.serving.limits).
 HEAVY_REQUEST_SLOTS = env_int("LIANZHAO_HEAVY_REQUESTS", max(1, cpu_count() // 2), minimum=1, maximum=256)
 HEAVY_REQUEST_WAIT = env_int("LIANZHAO_HEAVY_WAIT", 60, minimum=1, maximum=600)
+# The district the installation works for (lianzhao.core.region.district): its 6-digit division
+# code; empty: the one county-level region in the database.
+DISTRICT_CODE = os.environ.get("LIANZHAO_DISTRICT", "").strip()
+if DISTRICT_CODE and not (DISTRICT_CODE.isdigit() and len(DISTRICT_CODE) == 6):
+    raise ImproperlyConfigured(f"LIANZHAO_DISTRICT must be a 6-digit division code (370215), not {DISTRICT_CODE!r}")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -127,7 +127,8 @@ def test_an_invalid_stage_move_is_refused_at_the_field(officer, make_project, ht
                             headers=headers)
     assert response.status_code == 400
     body = response.content.decode()
-    assert "选择一个有效的选项" in body  # "signed" is not offered from 线索
+    # "signed" is not offered from 线索: the transition map's message, at the field.
+    assert "不能从“线索”变更为“签约”。当前可变更为：接洽、暂缓、终止。" in body
     project.refresh_from_db()
     assert project.stage == "lead"
     assert not ProjectEvent.objects.filter(project=project).exists()

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import Count, Q
 from django.utils.translation import gettext, gettext_noop
 
 from lianzhao.analysis.engine import RegionalContext
 from lianzhao.core.i18n import in_data_language
+from lianzhao.core.units import YI
 from lianzhao.econ.gaps import ChainNodeInput, GapThresholds, chain_node_inputs, find_gaps
 from lianzhao.industries.choices import ChainPosition
 from lianzhao.industries.models import ChainNode
@@ -21,7 +21,6 @@ CLASS_COLOURS = {"fill": "#d9480f", "strengthen": "#f59f00", "extend": "#7048e8"
 #: The classes' names as the UI shows them (econ.gaps names them in Chinese only).
 CLASS_LABELS = {"fill": gettext_noop("补链"), "strengthen": gettext_noop("强链"), "extend": gettext_noop("延链"),
                 "advantage": gettext_noop("优势"), "watch": gettext_noop("待观察")}
-YI = 1e4  # 万元 per 亿元
 
 
 @dataclass(frozen=True)
@@ -43,13 +42,8 @@ def node_inputs(industry, context: RegionalContext) -> tuple[list, list[ChainNod
     """The industry's chain nodes (map order) and their inputs to :func:`find_gaps`: sector weights
     from the concordance, local enterprises and local chain leaders, and neighbours (parent,
     children, and the roots of adjacent positions)."""
-    nodes = list(
-        ChainNode.objects.filter(industry=industry)
-        .annotate(local_count=Count("enterprises", filter=Q(enterprises__is_local=True), distinct=True),
-                  leader_count=Count("enterprises", filter=Q(enterprises__is_local=True,
-                                                             enterprises__is_chain_leader=True), distinct=True))
-        .select_related("parent").order_by("order", "id")
-    )
+    nodes = list(ChainNode.objects.filter(industry=industry).with_presence()
+                 .select_related("parent").order_by("order", "id"))
     plain = [{"key": n.key, "name": n.name, "position": n.position, "gbt_codes": list(n.gbt_codes),
               "parent": n.parent.key if n.parent_id else None} for n in nodes]
     counts = {n.key: (n.local_count, n.leader_count) for n in nodes}

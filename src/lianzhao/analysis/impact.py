@@ -10,10 +10,10 @@ from django.utils.translation import gettext_noop
 
 from lianzhao.analysis.engine import RegionalContext
 from lianzhao.analysis.models import ProjectImpactInput
+from lianzhao.core.units import YI
 from lianzhao.econ.construction import project_sector_for_codes
 from lianzhao.econ.impact_card import KINDS, PARTS, ImpactAssumptions, ImpactCard, impact_card
 
-YI = 1e4  # 万元 per 亿元
 #: Phase and figure names as the UI shows them, by econ.impact_card's keys (it names them in Chinese only).
 PHASE_LABELS = {"construction": gettext_noop("建设期"), "operation": gettext_noop("运营期")}
 KIND_LABELS = {"output": gettext_noop("总产出"), "value_added": gettext_noop("增加值"), "jobs": gettext_noop("就业")}

@@ -14,12 +14,12 @@ from lianzhao.analysis import engine, services
 from lianzhao.analysis.forms import ProjectImpactInputForm
 from lianzhao.analysis.impact import impact_input_of, phase_rows, project_impact
 from lianzhao.analysis.region import current_region
+from lianzhao.analysis.views import analysis_page
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.htmx import is_htmx
 from lianzhao.core.i18n import in_data_language
+from lianzhao.core.units import YI
 from lianzhao.projects.models import InvestmentProject
-
-YI = 1e4
 
 
 def _can_edit(user, project) -> bool:
@@ -84,6 +84,7 @@ def impact_card(request, pk):
 
 
 @require_POST
+@analysis_page
 def impact_input_update(request, pk):
     project = get_object_or_404(InvestmentProject.objects.with_related(), pk=pk)
     permissions.require(_can_edit(request.user, project), _("您不能修改该项目的测算假设。"))
@@ -93,11 +94,8 @@ def impact_input_update(request, pk):
     if submit(form, lambda data: services.save_impact_input(project, changes=data, acting_user=request.user)):
         messages.success(request, _("测算假设已保存。"))
         return redirect("impact_card", pk=project.pk)
-    try:
-        page = _page_context(request, project, form)
-    except engine.AnalysisUnavailable as exc:
-        return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
-    return render(request, "analysis/impact_card.html", page, status=refusal_status(form))
+    return render(request, "analysis/impact_card.html", _page_context(request, project, form),
+                  status=refusal_status(form))
 
 
 @require_GET

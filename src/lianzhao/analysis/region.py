@@ -1,17 +1,16 @@
-"""Which region the installation works for: the one region with analysis settings, else the demo
-district, else the first county-level region."""
+"""The region the analyses work for: the district (:func:`lianzhao.core.region.district`)."""
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.utils.translation import gettext as _
-
+from lianzhao.analysis.engine import AnalysisUnavailable
 from lianzhao.core.models import Region
+from lianzhao.core.region import DistrictUnknown, district
 
 
 def current_region() -> Region:
-    region = (Region.objects.filter(analysis_settings__isnull=False).first()
-              or Region.objects.filter(code__regex=r"^\d{6}$").order_by("code").first())
-    if region is None:
-        raise Http404(_("尚未设置本区（区划），请先加载示例数据或在管理后台添加区划。"))
-    return region
+    """The district; :class:`AnalysisUnavailable` (shown as the "analysis unavailable" page) when it
+    cannot be told."""
+    try:
+        return district()
+    except DistrictUnknown as exc:
+        raise AnalysisUnavailable(str(exc)) from None

@@ -8,12 +8,12 @@ from django.views.decorators.http import require_GET
 from lianzhao.accounts import permissions
 from lianzhao.analysis import engine
 from lianzhao.analysis.region import current_region
+from lianzhao.analysis.views import analysis_page
+from lianzhao.core.units import YI
 from lianzhao.econ import concordance
 from lianzhao.econ.synergy import industry_flows, industry_sector_shares, strongest_links
 from lianzhao.industries.choices import IndustryKind
 from lianzhao.industries.models import ChainNode, Industry, IndustryLink
-
-YI = 1e4
 
 
 def industry_sector_weights(industries, table_sectors: int, table_year: int) -> dict[str, dict[str, float]]:
@@ -34,12 +34,10 @@ def _matrix_rows(matrix, names) -> list[dict]:
 
 
 @require_GET
+@analysis_page
 def synergy(request):
     permissions.require(permissions.can_read(request.user))
-    try:
-        context = engine.regional_context(current_region())
-    except engine.AnalysisUnavailable as exc:
-        return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
+    context = engine.regional_context(current_region())
     industries = list(Industry.objects.filter(kind=IndustryKind.LEADING).order_by("order", "id"))
     weights = industry_sector_weights(industries, context.table_sectors, context.table_year)
     names = [i.name for i in industries if i.name in weights]

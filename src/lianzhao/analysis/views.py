@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,10 +17,26 @@ from lianzhao.analysis.forms import AnalysisSettingsForm, RegionalBaseImportForm
 from lianzhao.analysis.models import RegionalBase
 from lianzhao.analysis.region import current_region
 from lianzhao.core.forms import refusal_status, submit
+from lianzhao.core.units import YI
 from lianzhao.industries.models import Industry
 from lianzhao.paths import DataDirError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def analysis_page(view):
+    """For views whose analysis can be unavailable (the district cannot be told, no regional base,
+    no data folder): the "analysis unavailable" page with the reason, status 409, instead of an
+    error. Written once for every analysis view."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except engine.AnalysisUnavailable as exc:
+            return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
+
+    return wrapper
 
 
 def _key_sectors(context, top: int = 12) -> list[dict]:
@@ -42,6 +60,7 @@ def _key_sectors(context, top: int = 12) -> list[dict]:
 
 
 @require_GET
+@analysis_page
 def analysis_overview(request):
     permissions.require(permissions.can_read(request.user))
     region = current_region()
@@ -62,6 +81,7 @@ def analysis_overview(request):
 
 
 @require_POST
+@analysis_page
 def analysis_settings_update(request):
     permissions.require(permissions.can_manage_analysis(request.user), _("只有经济分析员和管理员可以修改分析设置。"))
     region = current_region()
@@ -85,6 +105,7 @@ def base_template(request):
 
 
 @require_POST
+@analysis_page
 def base_import(request):
     permissions.require(permissions.can_manage_analysis(request.user), _("只有经济分析员和管理员可以导入区域基础数据。"))
     region = current_region()
@@ -123,7 +144,7 @@ def base_detail(request, pk):
 
 
 THRESHOLD_LABELS = {
-    "min_demand": (gettext_lazy("需求阈值"), lambda v: _("%(value)s 亿元") % {"value": f"{float(v) / 1e4:g}"}),
+    "min_demand": (gettext_lazy("需求阈值"), lambda v: _("%(value)s 亿元") % {"value": f"{float(v) / YI:g}"}),
     "strengthen_leakage": (gettext_lazy("强链外溢比例阈值"), lambda v: f"{float(v):.0%}"),
     "extend_linkage": (gettext_lazy("延链联系系数阈值"), lambda v: f"{float(v):g}"),
     "strong_neighbour_share": (gettext_lazy("强环节本地供给比例阈值"), lambda v: f"{float(v):.0%}"),
@@ -152,13 +173,11 @@ def _industry_gaps(request, slug):
 
 
 @require_GET
+@analysis_page
 def gap_detail(request, slug):
     from lianzhao.analysis.chains import CLASS_COLOURS, chart_data, rows_for_display
 
-    try:
-        industry, gaps = _industry_gaps(request, slug)
-    except engine.AnalysisUnavailable as exc:
-        return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
+    industry, gaps = _industry_gaps(request, slug)
     sort = request.GET.get("sort", "")
     rows = rows_for_display(gaps, sort)
     counts = {k: sum(1 for r in rows if r["klass"] == k) for k in CLASS_COLOURS}
@@ -171,14 +190,12 @@ def gap_detail(request, slug):
 
 
 @require_GET
+@analysis_page
 def gap_export_xlsx(request, slug):
     from lianzhao.analysis.chains import document_rows
     from lianzhao.analysis.gap_export import gaps_workbook
 
-    try:
-        industry, gaps = _industry_gaps(request, slug)
-    except engine.AnalysisUnavailable as exc:
-        return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
+    industry, gaps = _industry_gaps(request, slug)
     content = gaps_workbook(gaps, document_rows(gaps))  # sent upward: Chinese whatever the UI language
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="gaps-{industry.slug}.xlsx"'

@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce
 
 from lianzhao.accounts.models import Department
 from lianzhao.core.i18n import in_data_language
-from lianzhao.core.models import Region
+from lianzhao.core.region import DistrictUnknown, district
 from lianzhao.dispatch.models import DepartmentTarget
 from lianzhao.dispatch.ranking import DepartmentProgress
 from lianzhao.dispatch.weekly import WeeklyData
@@ -56,9 +56,11 @@ STALL_STAGES = PIPELINE[: PIPELINE.index(ProjectStage.CONSTRUCTION) + 1]
 
 
 def district_name() -> str:
-    """The county-level region the platform works for (6-digit division code), else "本区"."""
-    regions = [r for r in Region.objects.only("code", "name") if len(r.code) == 6]
-    return regions[0].name if len(regions) == 1 else "本区"
+    """The district's name (:func:`lianzhao.core.region.district`), else "本区"."""
+    try:
+        return district().name
+    except DistrictUnknown:
+        return "本区"
 
 
 def default_unit(district: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from lianzhao.core.models import TimeStampedModel
@@ -53,6 +54,22 @@ class IndustryLink(TimeStampedModel):
         return f"{self.source} → {self.target}（{self.get_kind_display()}）"
 
 
+#: The district's presence on a chain node, defined once (the chain map, the gap analysis): a local
+#: enterprise is one registered in the district (``is_local``); a 链主 (chain leader) counts on the
+#: district's chain only when it is local — an outside chain leader is a company to attract, not
+#: presence (it shows among all enterprises, and as 链主 on its own page).
+LOCAL_ENTERPRISE = Q(enterprises__is_local=True)
+LOCAL_CHAIN_LEADER = Q(enterprises__is_local=True, enterprises__is_chain_leader=True)
+
+
+class ChainNodeQuerySet(models.QuerySet):
+    def with_presence(self):
+        """Annotate ``local_count`` (local enterprises mapped to the node) and ``leader_count`` (local
+        chain leaders, 链主), one query with the nodes."""
+        return self.annotate(local_count=Count("enterprises", filter=LOCAL_ENTERPRISE, distinct=True),
+                             leader_count=Count("enterprises", filter=LOCAL_CHAIN_LEADER, distinct=True))
+
+
 class ChainNode(TimeStampedModel):
     """One link (环节) of an industry's chain map; nodes form a tree per industry."""
 
@@ -68,6 +85,8 @@ class ChainNode(TimeStampedModel):
                                  help_text=_("GB/T 4754-2017 小类代码列表，如 [\"3841\"]"))
     keywords = models.JSONField(_("关键词"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    objects = ChainNodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("产业链环节")

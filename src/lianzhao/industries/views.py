@@ -33,9 +33,7 @@ def industry_detail(request, slug):
     permissions.require(permissions.can_read(request.user))
     industry = get_object_or_404(Industry, slug=slug)
     nodes = list(
-        ChainNode.objects.filter(industry=industry).annotate(
-            local_count=Count("enterprises", filter=Q(enterprises__is_local=True), distinct=True),
-            leader_count=Count("enterprises", filter=Q(enterprises__is_chain_leader=True), distinct=True),
+        ChainNode.objects.filter(industry=industry).with_presence().annotate(
             enterprise_count=Count("enterprises", distinct=True),
             project_count=Count("projects", distinct=True),
         ).select_related("parent").order_by("order", "id")

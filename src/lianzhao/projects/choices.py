@@ -1,7 +1,12 @@
-"""Project stages, the one transition map, attraction methods and event kinds."""
+"""Project stages, the one transition map, what each stage requires (one spec per stage), attraction
+methods and event kinds."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lianzhao.core.i18n import TranslatedTextChoices
@@ -52,17 +57,12 @@ def _forward_map() -> dict[str, list[str]]:
 #: no going back (a wrongly recorded stage is corrected by an admin edit, which is audited).
 TRANSITIONS: dict[str, list[str]] = _forward_map()
 
-#: The date field that records when a project reached each main-line stage.
-STAGE_DATE_FIELD = {
-    ProjectStage.LEAD: "lead_date",
-    ProjectStage.CONTACTED: "contacted_date",
-    ProjectStage.NEGOTIATING: "negotiating_date",
-    ProjectStage.SIGNED: "signed_date",
-    ProjectStage.REGISTERED: "registered_date",
-    ProjectStage.CONSTRUCTION: "construction_date",
-    ProjectStage.PRODUCTION: "production_date",
-    ProjectStage.FULL_CAPACITY: "full_capacity_date",
-}
+def counts(prefix: str = "") -> Q:
+    """不重复统计 — the one definition of which projects count: a project merged into another (a
+    duplicate) never counts, in lists, totals, lights or reports. ``prefix`` reaches the project from
+    a related row (``counts("project__")`` for its events or investment changes)."""
+    return Q(**{f"{prefix}merged_into__isnull": True})
+
 
 #: Stages at or after signing: a project here counts as signed (签约) in totals.
 SIGNED_OR_LATER = PIPELINE[PIPELINE.index(ProjectStage.SIGNED):]
@@ -127,17 +127,99 @@ PLANNED_STAGES = PIPELINE[1:]
 #: The field that holds the planned date of each plannable stage.
 PLANNED_DATE_FIELD = {stage: f"planned_{stage.value}_date" for stage in PLANNED_STAGES}
 
-#: What proves each stage (besides its date, which every stage records). change_stage demands these
-#: fields when a project moves to the stage; 签约 also needs an agreement file (see services).
-STAGE_EVIDENCE_FIELDS = {
-    ProjectStage.SIGNED: ("signed_amount", "signed_counterparty"),
-    ProjectStage.REGISTERED: ("registered_uscc",),
-    ProjectStage.CONSTRUCTION: ("construction_permit_no",),
-    ProjectStage.PRODUCTION: (),
-    ProjectStage.FULL_CAPACITY: ("capacity_text",),
-}
+# --- what each stage is: one spec per stage -------------------------------------------------------
+#
+# Read by the stage service (what to demand and check), the stage form (its evidence fields), the
+# stage form's template (_workflow.html: one fieldset per stage with evidence) and the importer.
 
-#: Optional evidence fields recorded with a stage when given.
-STAGE_OPTIONAL_FIELDS = {
-    ProjectStage.FULL_CAPACITY: ("capacity_value", "capacity_unit"),
-}
+
+@dataclass(frozen=True)
+class EvidenceField:
+    """One piece of evidence a stage records on the project (an :class:`InvestmentProject` field)."""
+
+    name: str
+    label: Promise
+    required: bool = True
+    #: "text"; "uscc" (upper-cased, GB 32100-2015 check digit); "number" (not negative)
+    kind: str = "text"
+    #: Shown at the field when a required value is missing (Chinese, as the service's other messages).
+    missing: str = ""
+    #: Numbers: shown when the value is not a number / is negative.
+    invalid: Promise | None = None
+    negative: Promise | None = None
+    placeholder: Promise | None = None
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """What moving a project to ``stage`` means: the date field that records when it got there, the
+    evidence it records (which of it is required), whether a document must be on file, whether the
+    move needs a stated reason, and how the stage form presents its evidence."""
+
+    stage: ProjectStage
+    date_field: str | None = None
+    evidence: tuple[EvidenceField, ...] = ()
+    #: A document (e.g. the signed agreement) must be uploaded with the move unless one of this stage
+    #: is already on file; ``file_missing`` says so at the file field.
+    needs_file: bool = False
+    file_missing: str = ""
+    file_hint: Promise | None = None
+    #: The move must say why (the note).
+    needs_reason: bool = False
+    #: The heading of the stage form's fieldset with this stage's evidence.
+    legend: Promise | None = None
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.evidence if f.required)
+
+
+STAGE_SPECS: dict[str, StageSpec] = {spec.stage: spec for spec in (
+    StageSpec(ProjectStage.LEAD, "lead_date"),
+    StageSpec(ProjectStage.CONTACTED, "contacted_date"),
+    StageSpec(ProjectStage.NEGOTIATING, "negotiating_date"),
+    StageSpec(
+        ProjectStage.SIGNED, "signed_date",
+        evidence=(
+            EvidenceField("signed_amount", _("签约投资额（亿元）"), kind="number",
+                          missing="签约须填写签约投资额（亿元）。",
+                          invalid=_("签约投资额须为数字（单位：亿元）。"), negative=_("签约投资额不能为负数。")),
+            EvidenceField("signed_counterparty", _("签约主体"),
+                          missing="签约须填写签约主体（与我方签约的企业或机构）。"),
+        ),
+        needs_file=True, file_missing="签约须上传签约协议文件（{types}，不超过 {mb} MB）。",
+        file_hint=_("须在下方“佐证材料”上传签约协议（项目已有签约材料时可不传）。"),
+        legend=_("签约佐证（变更为“签约”时必填）"),
+    ),
+    StageSpec(
+        ProjectStage.REGISTERED, "registered_date",
+        evidence=(EvidenceField("registered_uscc", _("新设企业统一社会信用代码"), kind="uscc",
+                                missing="注册须填写新设企业的统一社会信用代码（18 位）。"),),
+        legend=_("注册佐证（变更为“注册”时必填）"),
+    ),
+    StageSpec(
+        ProjectStage.CONSTRUCTION, "construction_date",
+        evidence=(EvidenceField("construction_permit_no", _("施工许可证号"), missing="开工须填写施工许可证号。"),),
+        legend=_("开工佐证（变更为“开工”时必填）"),
+    ),
+    StageSpec(ProjectStage.PRODUCTION, "production_date"),
+    StageSpec(
+        ProjectStage.FULL_CAPACITY, "full_capacity_date",
+        evidence=(
+            EvidenceField("capacity_text", _("达产产能"), missing="达产须填写达产产能（如“年产 10 万套电驱总成”）。",
+                          placeholder=_("如：年产 10 万套电驱总成")),
+            EvidenceField("capacity_value", _("产能数值（可选）"), required=False, kind="number",
+                          invalid=_("产能数值须为数字。"), negative=_("产能数值不能为负数。")),
+            EvidenceField("capacity_unit", _("产能单位（可选）"), required=False),
+        ),
+        legend=_("达产佐证（变更为“达产”时必填）"),
+    ),
+    StageSpec(ProjectStage.PAUSED, needs_reason=True),
+    StageSpec(ProjectStage.DROPPED, needs_reason=True),
+)}
+
+#: The date field that records when a project reached each main-line stage (from the specs).
+STAGE_DATE_FIELD = {stage: STAGE_SPECS[stage].date_field for stage in PIPELINE}
+
+#: Every evidence field of every stage, in stage order (the stage form shows them all).
+EVIDENCE_FIELDS: tuple[EvidenceField, ...] = tuple(f for spec in STAGE_SPECS.values() for f in spec.evidence)

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from lianzhao.projects.choices import PIPELINE, STAGE_DATE_FIELD, ProjectStage
+from lianzhao.projects.choices import PIPELINE, STAGE_DATE_FIELD, ProjectStage, counts
 from lianzhao.projects.models import InvestmentChange, InvestmentProject
 
 ZERO = Decimal("0.00")
@@ -56,9 +56,10 @@ class SignedSummary:
 
 
 def counted(queryset: QuerySet | None = None) -> QuerySet:
-    """The projects that count: ``queryset`` (default: all) without merged duplicates."""
+    """The projects that count: ``queryset`` (default: all) without merged duplicates
+    (:func:`lianzhao.projects.choices.counts`)."""
     base = InvestmentProject.objects.all() if queryset is None else queryset
-    return base.filter(merged_into__isnull=True)
+    return base.filter(counts())
 
 
 def _window(field: str, start: dt.date | None, end: dt.date | None) -> Q:
@@ -71,7 +72,7 @@ def _window(field: str, start: dt.date | None, end: dt.date | None) -> Q:
 
 
 def _changes(queryset: QuerySet | None) -> QuerySet:
-    changes = InvestmentChange.objects.filter(project__merged_into__isnull=True)
+    changes = InvestmentChange.objects.filter(counts("project__"))
     if queryset is not None:
         changes = changes.filter(project__in=queryset.values("pk"))
     return changes

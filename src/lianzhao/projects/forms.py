@@ -10,9 +10,12 @@ from lianzhao.accounts.models import Department, User
 from lianzhao.enterprises.models import Enterprise
 from lianzhao.industries.models import ChainNode, Industry
 from lianzhao.projects.choices import (
+    EVIDENCE_FIELDS,
     MANUAL_EVENT_KINDS,
     PLANNED_DATE_FIELD,
+    STAGE_SPECS,
     EventKind,
+    EvidenceField,
     InvestmentChangeKind,
     ProjectStage,
 )
@@ -92,33 +95,42 @@ class InvestmentProjectForm(forms.ModelForm):
         pass
 
 
-class StageChangeForm(forms.Form):
-    """Move a project to its next stage. Which evidence fields are required depends on the target
-    stage; the service decides (STAGE_EVIDENCE_FIELDS) and reports missing ones at their field."""
+def evidence_formfield(field: EvidenceField) -> forms.Field:
+    """The form field of one piece of stage evidence: its label from the stage spec, its size from
+    the model field; never required here — the stage service decides, per target stage."""
+    model_field = InvestmentProject._meta.get_field(field.name)
+    if field.kind == "number":
+        return forms.DecimalField(label=field.label, required=False, min_value=0,
+                                  max_digits=model_field.max_digits, decimal_places=model_field.decimal_places,
+                                  error_messages={"invalid": field.invalid, "min_value": field.negative})
+    widget = forms.TextInput(attrs={"placeholder": field.placeholder}) if field.placeholder else None
+    return forms.CharField(label=field.label, required=False, max_length=model_field.max_length, widget=widget)
 
-    to_stage = forms.ChoiceField(label=_("变更为"), choices=ProjectStage.choices)
+
+class StageChoiceField(forms.ChoiceField):
+    """Offers the moves open to the project as the page drew it, but accepts any stage: when the
+    project has moved since (a second identical submit, another user), the service answers with
+    what happened ("项目阶段已变为…，请刷新") instead of Django's "选择一个有效的选项"."""
+
+    def valid_value(self, value) -> bool:
+        return value in ProjectStage.values
+
+
+class StageChangeForm(forms.Form):
+    """Move a project to its next stage, with the evidence each stage records
+    (:data:`~lianzhao.projects.choices.STAGE_SPECS`); the service decides which are required for
+    the target stage and reports missing ones at their field."""
+
+    to_stage = StageChoiceField(label=_("变更为"), choices=ProjectStage.choices)
     from_stage = forms.CharField(widget=forms.HiddenInput, required=False)
     on = forms.DateField(label=_("日期"), widget=DATE_WIDGET)
-    signed_amount = forms.DecimalField(
-        label=_("签约投资额（亿元）"), required=False, min_value=0, max_digits=12, decimal_places=2,
-        error_messages={"invalid": _("签约投资额须为数字（单位：亿元）。"), "min_value": _("签约投资额不能为负数。")})
-    signed_counterparty = forms.CharField(label=_("签约主体"), required=False, max_length=128)
-    registered_uscc = forms.CharField(label=_("新设企业统一社会信用代码"), required=False, max_length=18)
-    construction_permit_no = forms.CharField(label=_("施工许可证号"), required=False, max_length=64)
-    capacity_text = forms.CharField(label=_("达产产能"), required=False, max_length=200,
-                                    widget=forms.TextInput(attrs={"placeholder": _("如：年产 10 万套电驱总成")}))
-    capacity_value = forms.DecimalField(
-        label=_("产能数值（可选）"), required=False, min_value=0, max_digits=14, decimal_places=2,
-        error_messages={"invalid": _("产能数值须为数字。"), "min_value": _("产能数值不能为负数。")})
-    capacity_unit = forms.CharField(label=_("产能单位（可选）"), required=False, max_length=16)
     evidence_file = forms.FileField(label=_("佐证材料"), required=False, help_text=FILE_HELP)
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    EVIDENCE = ("signed_amount", "signed_counterparty", "registered_uscc", "construction_permit_no",
-                "capacity_text", "capacity_value", "capacity_unit")
-
     def __init__(self, *args, project: InvestmentProject, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in EVIDENCE_FIELDS:
+            self.fields[field.name] = evidence_formfield(field)
         self.project = project
         moves = project.allowed_moves()
         self.fields["to_stage"].choices = [(s, ProjectStage(s).label) for s in moves]
@@ -128,7 +140,12 @@ class StageChangeForm(forms.Form):
         self.fields["from_stage"].initial = project.stage
 
     def evidence(self) -> dict:
-        return {k: self.cleaned_data.get(k) for k in self.EVIDENCE}
+        return {f.name: self.cleaned_data.get(f.name) for f in EVIDENCE_FIELDS}
+
+    def evidence_groups(self) -> list[dict]:
+        """For the template: each stage with evidence, its spec and its bound fields."""
+        return [{"spec": spec, "fields": [self[f.name] for f in spec.evidence]}
+                for spec in STAGE_SPECS.values() if spec.evidence]
 
 
 class ProjectEventForm(forms.Form):

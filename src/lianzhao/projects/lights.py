@@ -40,6 +40,7 @@ from lianzhao.projects.choices import (
     STAGE_DATE_FIELD,
     Light,
     ProjectStage,
+    counts,
 )
 
 CLOSED_STAGES = (ProjectStage.FULL_CAPACITY, ProjectStage.DROPPED)
@@ -203,7 +204,7 @@ def annotate_light(queryset, *, today: dt.date, rule):
     return queryset.annotate(
         light_activity_on=Coalesce("last_event_on", "lead_date"),
     ).annotate(light=Case(
-        When(Q(merged_into__isnull=False) | Q(stage__in=CLOSED_STAGES), then=Value(Light.NONE.value)),
+        When(~counts() | Q(stage__in=CLOSED_STAGES), then=Value(Light.NONE.value)),
         When(stage=ProjectStage.PAUSED, then=Value(Light.YELLOW.value)),
         When(_overdue(cut.red_before), then=Value(Light.RED.value)),
         When(_overdue(cut.yellow_before) | Q(light_activity_on__lte=cut.stale_on_or_before),

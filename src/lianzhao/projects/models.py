@@ -21,6 +21,7 @@ from lianzhao.projects.choices import (
     EventKind,
     InvestmentChangeKind,
     ProjectStage,
+    counts,
 )
 
 
@@ -29,8 +30,8 @@ class InvestmentProjectQuerySet(models.QuerySet):
         return self.select_related("investor", "industry", "chain_node", "department", "officer")
 
     def counted(self):
-        """Projects that count in lists and totals: not merged into another project (不重复统计)."""
-        return self.filter(merged_into__isnull=True)
+        """Projects that count in lists and totals (:func:`counts`)."""
+        return self.filter(counts())
 
     def with_light(self, today: dt.date, rule: TrafficLightRule):
         """Annotate ``light`` (red/yellow/green/none) in SQL — an expression over the row, no query
@@ -60,7 +61,7 @@ class CountedProjectManager(models.Manager.from_queryset(InvestmentProjectQueryS
     total and related set. ``InvestmentProject.all_objects`` still reaches it (its page, audits)."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(merged_into__isnull=True)
+        return super().get_queryset().filter(counts())
 
 
 class InvestmentProject(TimeStampedModel):
@@ -99,7 +100,7 @@ class InvestmentProject(TimeStampedModel):
     construction_date = models.DateField("开工日期", null=True, blank=True)
     production_date = models.DateField("投产日期", null=True, blank=True)
     full_capacity_date = models.DateField("达产日期", null=True, blank=True)
-    # Stage evidence (阶段佐证): recorded by change_stage with the stage, see STAGE_EVIDENCE_FIELDS.
+    # Stage evidence (阶段佐证): recorded by change_stage with the stage, see choices.STAGE_SPECS.
     signed_counterparty = models.CharField("签约主体", max_length=128, blank=True)
     registered_uscc = models.CharField("新设企业统一社会信用代码", max_length=18, blank=True,
                                        validators=[validate_uscc])
@@ -172,6 +173,7 @@ class InvestmentProject(TimeStampedModel):
 
     @property
     def is_merged(self) -> bool:
+        """Merged into another project: it no longer counts (the row form of :func:`counts`)."""
         return self.merged_into_id is not None
 
     def stage_dates(self) -> dict[str, dt.date | None]:
@@ -202,7 +204,7 @@ class ProjectEventQuerySet(models.QuerySet):
         (merged ids)`` rather than a join on ``merged_into IS NULL``: with the join SQLite walks all
         projects and their timelines; this way it reads only the events the other filters select
         (a day range on the date index, say), checking each against the few merged ids."""
-        merged = InvestmentProject.all_objects.filter(merged_into__isnull=False).values("pk")
+        merged = InvestmentProject.all_objects.exclude(counts()).values("pk")
         return self.exclude(project__in=merged)
 
 

@@ -13,13 +13,7 @@ from lianzhao.accounts import permissions
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
 from lianzhao.core.i18n import in_data_language
-from lianzhao.projects.choices import (
-    STAGE_DATE_FIELD,
-    STAGE_EVIDENCE_FIELDS,
-    STAGE_OPTIONAL_FIELDS,
-    EventKind,
-    ProjectStage,
-)
+from lianzhao.projects.choices import STAGE_DATE_FIELD, STAGE_SPECS, EventKind, ProjectStage, StageSpec
 from lianzhao.projects.files import ALLOWED_LABEL, MAX_UPLOAD_BYTES, check_upload
 from lianzhao.projects.models import InvestmentProject, ProjectEvent
 from lianzhao.projects.services import common
@@ -33,9 +27,9 @@ def change_stage(project: InvestmentProject, to_stage: str, *, acting_user, on: 
                  note: str = "", signed_amount: Decimal | None = None,
                  from_stage: str | None = None, evidence: dict | None = None,
                  upload=None) -> ProjectEvent:
-    """Move a project to ``to_stage``: checks the transition map, the actor's permission and the
-    evidence the target stage needs (:data:`STAGE_EVIDENCE_FIELDS`; 签约 also an agreement file
-    unless the project already has one), then sets the stage, its date and evidence, stores the
+    """Move a project to ``to_stage``: checks the transition map, the actor's permission and what
+    the target stage's spec requires (:data:`~lianzhao.projects.choices.STAGE_SPECS`: evidence
+    fields, a document unless one is on file, a reason), then sets the stage, its date and evidence, stores the
     uploaded file, adds a timeline event and one audit row (the file's name and hash in ``after``),
     all in one transaction. Raises ValidationError (field-keyed, Chinese) or PermissionDenied and
     changes nothing — no row, no file — when refused.
@@ -65,19 +59,20 @@ def change_stage(project: InvestmentProject, to_stage: str, *, acting_user, on: 
         last = _last_stage_date(current)
         if last and on < last:
             raise ValidationError({"on": f"日期不能早于上一阶段日期 {last:%Y-%m-%d}。"})
+        spec = STAGE_SPECS[to_stage]
+        # Resuming from 暂缓 returns to a stage already proven: nothing is asked again.
         resuming = current.stage == ProjectStage.PAUSED and to_stage != ProjectStage.DROPPED
-        errors, values = ({}, {}) if resuming else _evidence(current, to_stage, evidence)
+        errors, values = ({}, {}) if resuming else _evidence(spec, evidence)
         checked = None
         if upload is not None:
             try:
                 checked = check_upload(upload)
             except ValidationError as exc:
                 errors["evidence_file"] = exc.messages
-        elif to_stage == ProjectStage.SIGNED and not resuming and not current.files.filter(
-                stage=ProjectStage.SIGNED).exists():
-            errors["evidence_file"] = (f"签约须上传签约协议文件（{ALLOWED_LABEL}，"
-                                       f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB）。")
-        if to_stage in (ProjectStage.PAUSED, ProjectStage.DROPPED) and not note:
+        elif spec.needs_file and not resuming and not current.files.filter(stage=to_stage).exists():
+            errors["evidence_file"] = spec.file_missing.format(types=ALLOWED_LABEL,
+                                                               mb=MAX_UPLOAD_BYTES // 1024 // 1024)
+        if spec.needs_reason and not note:
             errors["note"] = f"{ProjectStage(to_stage).label}须说明原因。"
         if errors:
             raise ValidationError(errors)
@@ -116,32 +111,23 @@ def _last_stage_date(project: InvestmentProject) -> dt.date | None:
     return max(dates) if dates else None
 
 
-def _evidence(project: InvestmentProject, to_stage: str, evidence: dict) -> tuple[dict, dict]:
-    """(errors, values to set) for the evidence ``to_stage`` requires; messages name the field."""
+def _evidence(spec: StageSpec, evidence: dict) -> tuple[dict, dict]:
+    """(errors, values to set) for the evidence ``spec`` records; messages name the field."""
     errors, values = {}, {}
-    required = STAGE_EVIDENCE_FIELDS.get(to_stage, ())
-    for field in (*required, *STAGE_OPTIONAL_FIELDS.get(to_stage, ())):
-        value = evidence.get(field)
+    for field in spec.evidence:
+        value = evidence.get(field.name)
         if isinstance(value, str):
             value = value.strip()
-        if value in (None, "") and field in required:
-            errors[field] = EVIDENCE_REQUIRED[field]
-            continue
-        if field == "registered_uscc" and value:
+        if value in (None, ""):
+            if field.required:
+                errors[field.name] = field.missing
+                continue
+            value = "" if field.kind == "text" else None
+        elif field.kind == "uscc":
             value = value.upper()
             if problem := uscc_error(value):
-                errors[field] = problem
-        if field in ("signed_amount", "capacity_value") and value is not None and value < 0:
-            errors[field] = {"signed_amount": "签约投资额不能为负数。", "capacity_value": "产能数值不能为负数。"}[field]
-        values[field] = "" if value is None and field == "capacity_unit" else value
+                errors[field.name] = problem
+        elif field.kind == "number" and value < 0:
+            errors[field.name] = field.negative
+        values[field.name] = value
     return errors, values
-
-
-#: The message shown at each required evidence field when it is missing.
-EVIDENCE_REQUIRED = {
-    "signed_amount": "签约须填写签约投资额（亿元）。",
-    "signed_counterparty": "签约须填写签约主体（与我方签约的企业或机构）。",
-    "registered_uscc": "注册须填写新设企业的统一社会信用代码（18 位）。",
-    "construction_permit_no": "开工须填写施工许可证号。",
-    "capacity_text": "达产须填写达产产能（如“年产 10 万套电驱总成”）。",
-}
