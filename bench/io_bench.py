@@ -99,8 +99,8 @@ def _workload(case: str, side: str):
     t = IOTable.from_flows(f["Z"], f["Y"], va=f["va"], x=f["x"])
     if side == "extract_all":
         def run():
-            t.__dict__.pop("L", None)  # recompute L: the cached factorization is reused as in use
-            t.__dict__.pop("_lu", None)
+            t.arrays.__dict__.pop("L", None)  # recompute the factorization and L each run
+            t.arrays.__dict__.pop("lu", None)
             t.extract_all()
         return run
 

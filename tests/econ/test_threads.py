@@ -29,7 +29,7 @@ STRESS = textwrap.dedent("""
     from lianzhao.econ.synthetic import random_table
 
     t = random_table(153, seed=3)
-    lu = t._lu
+    lu = t.arrays.lu
     piv0 = np.array(lu[1])
     shock = {"s7": 1e3, "s99": 5e2}
     reference = (t.output_multipliers().to_numpy(), t.impact(shock, type="II")["total"].to_numpy(),
@@ -78,7 +78,7 @@ def test_many_threads_solving_on_one_shared_table_get_identical_results_and_leav
 
 
 def test_the_cached_factor_is_read_only():
-    lu, piv = random_table(5)._lu
+    lu, piv = random_table(5).arrays.lu
     for arr in (lu, piv):
         with pytest.raises(ValueError, match="read-only"):
             arr[0] = 0
@@ -88,7 +88,7 @@ def test_a_direct_scipy_solve_on_the_factor_leaves_its_pivots_alone():
     # f2py ignores NumPy's read-only flag; the pivots are stored as int64, not the wrapper's C int,
     # so even code that bypasses iomath.lu_solve gets a converted private copy.
     t = random_table(60, seed=1)
-    lu = t._lu
+    lu = t.arrays.lu
     piv0 = np.array(lu[1])
     changed = []
     stop = threading.Event()
@@ -111,6 +111,6 @@ def test_every_solve_agrees_with_a_dense_solve():
     t = random_table(12, seed=2)
     M = np.eye(12) - t.A.to_numpy()
     b = np.arange(12.0)
-    np.testing.assert_allclose(iomath.solve(t._lu, b), np.linalg.solve(M, b), rtol=1e-12)
-    np.testing.assert_allclose(iomath.premultiply(t._lu, b), np.linalg.solve(M.T, b), rtol=1e-12)
-    np.testing.assert_allclose(iomath.calc_L(t._lu), np.linalg.inv(M), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(iomath.solve(t.arrays.lu, b), np.linalg.solve(M, b), rtol=1e-12)
+    np.testing.assert_allclose(iomath.premultiply(t.arrays.lu, b), np.linalg.solve(M.T, b), rtol=1e-12)
+    np.testing.assert_allclose(iomath.calc_L(t.arrays.lu), np.linalg.inv(M), rtol=1e-12, atol=1e-15)

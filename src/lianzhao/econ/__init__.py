@@ -9,6 +9,7 @@
 See docs/econ.md for the formulas, the data template and the ``lianzhao io`` command.
 """
 
+from lianzhao.econ.arrays import TableArrays
 from lianzhao.econ.errors import (
     BalanceError,
     IOTableError,
@@ -37,6 +38,7 @@ __all__ = [
     "Regionalization",
     "ShapeError",
     "SingularError",
+    "TableArrays",
     "regionalize",
     "shift_share",
 ]

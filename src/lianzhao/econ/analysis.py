@@ -1,5 +1,7 @@
-"""Analyses of an :class:`~lianzhao.econ.table.IOTable`: multipliers, linkages, hypothetical
-extraction and impact. Each function uses the table's one LU factorization of ``I − A``.
+"""Analyses of a table's arrays (:class:`~lianzhao.econ.arrays.TableArrays`, ``t.arrays`` of an
+:class:`~lianzhao.econ.table.IOTable`, whose methods call these): multipliers, linkages,
+hypothetical extraction and impact, labelled by sector. Each function uses the table's one LU
+factorization of ``I − A``.
 
 Sources: Miller & Blair (2009) *Input-Output Analysis*, 2nd ed., ch. 6 (multipliers), §12.1
 (linkages, Rasmussen 1956 power and sensitivity of dispersion), §12.2 (hypothetical
@@ -9,17 +11,13 @@ forward (Ghosh) extraction.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from lianzhao.econ import iomath
+from lianzhao.econ.arrays import TableArrays
 from lianzhao.econ.errors import LabelError, MissingDataError, _names
 from lianzhao.econ.validate import finite
-
-if TYPE_CHECKING:
-    from lianzhao.econ.table import IOTable
 
 TYPES = ("I", "II")
 
@@ -29,7 +27,7 @@ def _check_type(type: str) -> None:
         raise ValueError(f"type must be 'I' or 'II', not {type!r}")
 
 
-def multipliers(t: IOTable, kind: str = "output", type: str = "I") -> pd.DataFrame:
+def multipliers(t: TableArrays, kind: str = "output", type: str = "I") -> pd.DataFrame:
     """Coefficients and multipliers of one kind, per sector (n rows).
 
     Columns
@@ -50,10 +48,10 @@ def multipliers(t: IOTable, kind: str = "output", type: str = "I") -> pd.DataFra
     or one va row label; ``type`` is ``"I"`` (open model) or ``"II"`` (closed for households).
     """
     _check_type(type)
-    c = np.ones(t.n) if kind == "output" else t.coefficients(kind).to_numpy()
-    effect = iomath.premultiply(t._lu, c)
+    c = np.ones(t.n) if kind == "output" else t.coefficients(kind)
+    effect = iomath.premultiply(t.lu, c)
     if type == "II":
-        h_r, w, s, hL = t._closure
+        h_r, w, s, hL = t.closure
         effect = iomath.type2_effects(effect, c, w, s, hL)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(c != 0, effect / np.where(c != 0, c, 1.0), np.nan)
@@ -62,7 +60,7 @@ def multipliers(t: IOTable, kind: str = "output", type: str = "I") -> pd.DataFra
     return out
 
 
-def linkages(t: IOTable) -> pd.DataFrame:
+def linkages(t: TableArrays) -> pd.DataFrame:
     """Backward (Leontief) and forward (Ghosh) linkages per sector (n rows).
 
     Columns
@@ -80,23 +78,23 @@ def linkages(t: IOTable) -> pd.DataFrame:
     type
         ``key``, ``backward`` (only backward above 1), ``forward`` or ``weak``.
     """
-    x = t._x
+    x = t.x
     safe = iomath._safe(x)
-    backward = iomath.output_multipliers(t._lu)
-    forward = iomath.ghosh_row_sums(t._lu, x)
+    backward = iomath.output_multipliers(t.lu)
+    forward = iomath.ghosh_row_sums(t.lu, x)
     pod = backward / backward.mean()
     sod = forward / forward.mean()
     key = (pod > 1) & (sod > 1)
     kind = np.where(key, "key", np.where(pod > 1, "backward", np.where(sod > 1, "forward", "weak")))
     return pd.DataFrame(
-        {"backward_direct": t._Z.sum(axis=0) / safe, "forward_direct": t._Z.sum(axis=1) / safe,
+        {"backward_direct": t.Z.sum(axis=0) / safe, "forward_direct": t.Z.sum(axis=1) / safe,
          "backward": backward, "forward": forward, "power_of_dispersion": pod,
          "sensitivity_of_dispersion": sod, "key_sector": key, "type": kind},
         index=t.sectors,
     )
 
 
-def _position(t: IOTable, sector) -> int:
+def _position(t: TableArrays, sector) -> int:
     try:
         pos = t.sectors.get_loc(sector)
     except KeyError:
@@ -106,8 +104,8 @@ def _position(t: IOTable, sector) -> int:
     return int(pos)
 
 
-def _extraction_frame(t: IOTable, losses: dict[str, np.ndarray], index) -> pd.DataFrame:
-    total_x = float(t._x.sum())
+def _extraction_frame(t: TableArrays, losses: dict[str, np.ndarray], index) -> pd.DataFrame:
+    total_x = float(t.x.sum())
     out = pd.DataFrame(losses, index=index)
     for col in list(losses):
         out[f"{col}_share"] = out[col] / total_x
@@ -115,7 +113,7 @@ def _extraction_frame(t: IOTable, losses: dict[str, np.ndarray], index) -> pd.Da
     return out
 
 
-def extract(t: IOTable, sector) -> pd.Series:
+def extract(t: TableArrays, sector) -> pd.Series:
     """Hypothetical extraction of one sector: loss of total output (money) and its share.
 
     ``total`` cuts all of the sector's intermediate links and splits into ``backward`` (its
@@ -128,27 +126,27 @@ def extract(t: IOTable, sector) -> pd.Series:
     j = _position(t, sector)
     e = np.zeros(t.n)
     e[j] = 1.0
-    col = iomath.solve(t._lu, e)  # L e_j
-    row = iomath.premultiply(t._lu, e)  # e_j' L
+    col = iomath.solve(t.lu, e)  # L e_j
+    row = iomath.premultiply(t.lu, e)  # e_j' L
     losses = iomath.extraction_effects(
-        np.array([col[j]]), np.array([col.sum()]), np.array([row @ t._x]),
-        t._x[j : j + 1], t._y[j : j + 1],
+        np.array([col[j]]), np.array([col.sum()]), np.array([row @ t.x]),
+        t.x[j : j + 1], t.y[j : j + 1],
     )
     return _extraction_frame(t, losses, [t.sectors[j]]).iloc[0].rename(t.sectors[j])
 
 
-def extract_all(t: IOTable) -> pd.DataFrame:
+def extract_all(t: TableArrays) -> pd.DataFrame:
     """Hypothetical extraction of every sector (n rows; columns as :func:`extract`).
 
     One LU factorization, ``L`` from it (n solves, BLAS-3), ``L x``; every extraction is then
     a rank-one update in closed form — O(n³) in total instead of n factorizations.
     """
-    L = t.L.to_numpy()
-    losses = iomath.extraction_effects(np.diag(L).copy(), L.sum(axis=0), L @ t._x, t._x, t._y)
+    L = t.L
+    losses = iomath.extraction_effects(np.diag(L).copy(), L.sum(axis=0), L @ t.x, t.x, t.y)
     return _extraction_frame(t, losses, t.sectors)
 
 
-def _delta(t: IOTable, delta_y) -> np.ndarray:
+def _delta(t: TableArrays, delta_y) -> np.ndarray:
     """Final-demand change as an (n,) array; a dict or Series may name only some sectors."""
     if isinstance(delta_y, dict):
         delta_y = pd.Series(delta_y, dtype=float)
@@ -164,7 +162,7 @@ def _delta(t: IOTable, delta_y) -> np.ndarray:
     return dy
 
 
-def impact(t: IOTable, delta_y, type: str = "I") -> pd.DataFrame:
+def impact(t: TableArrays, delta_y, type: str = "I") -> pd.DataFrame:
     """Impact of a change in final demand ``Δy`` (money), decomposed per sector (n rows).
 
     Output columns (money):
@@ -181,16 +179,16 @@ def impact(t: IOTable, delta_y, type: str = "I") -> pd.DataFrame:
     """
     _check_type(type)
     dy = _delta(t, delta_y)
-    x1 = iomath.solve(t._lu, dy)
+    x1 = iomath.solve(t.lu, dy)
     parts = {"direct": dy, "indirect": x1 - dy}
     if type == "II":
-        h_r, w, s, _ = t._closure
+        h_r, w, s, _ = t.closure
         parts["induced"] = w * float(h_r @ x1) / s
     parts["total"] = sum(parts.values())
     out = pd.DataFrame(parts, index=t.sectors)
     for kind, name in (("value_added", "value_added"), ("income", "income"), ("employment", "jobs")):
         try:
-            c = t.coefficients(kind).to_numpy()
+            c = t.coefficients(kind)
         except MissingDataError:
             continue
         for part in [p for p in parts if p != "total"]:

@@ -123,7 +123,8 @@ class LUFactor(NamedTuple):
     piv: np.ndarray
 
 
-def _frozen(arr: np.ndarray) -> np.ndarray:
+def readonly(arr: np.ndarray) -> np.ndarray:
+    """``arr`` marked read-only and returned: results that are cached are shared by every caller."""
     arr.flags.writeable = False
     return arr
 
@@ -159,7 +160,7 @@ def leontief_lu(
             f"I − A is singular to working precision (pivot {pivots[k]:.3g} at sector {lab!s})",
             [lab],
         )
-    return LUFactor(_frozen(lu), _frozen(piv.astype(np.int64)))
+    return LUFactor(readonly(lu), readonly(piv.astype(np.int64)))
 
 
 def lu_solve(factor: tuple[np.ndarray, np.ndarray], b: np.ndarray, trans: int = 0) -> np.ndarray:

@@ -23,7 +23,8 @@ import pandas as pd
 
 from lianzhao.econ import iomath, validate
 from lianzhao.econ.errors import IOTableError, MissingDataError
-from lianzhao.econ.table import COMPENSATION_LABELS, HOUSEHOLD_LABELS, IOTable, _find, _readonly
+from lianzhao.econ.arrays import COMPENSATION_LABELS, HOUSEHOLD_LABELS, find_label
+from lianzhao.econ.table import IOTable
 
 METHODS = ("slq", "cilq", "flq", "aflq")
 
@@ -139,17 +140,18 @@ def regionalize(t: IOTable, regional_output, method: str = "flq", delta: float =
     """
     if measure not in ("output", "employment"):
         raise ValueError("measure must be 'output' or 'employment'")
+    a = t.arrays
     labels = list(t.sectors)
     xr_measure = validate.vector(regional_output, t.sectors, f"regional {measure}")
     validate.finite(xr_measure, f"regional {measure}", labels)
     validate.non_negative(xr_measure, f"regional {measure}", labels)
     if measure == "employment":
-        if t._employment is None:
+        if a.employment is None:
             raise MissingDataError("measure='employment' needs national employment in the table")
-        xn_measure = t._employment
-        xr = xr_measure * t._x / iomath._safe(t._employment)
+        xn_measure = a.employment
+        xr = xr_measure * a.x / iomath._safe(a.employment)
     else:
-        xn_measure, xr = t._x, xr_measure
+        xn_measure, xr = a.x, xr_measure
     if not xr_measure.sum() > 0:
         raise IOTableError(f"the regional {measure} sums to zero")
     if xr_measure.sum() > xn_measure.sum() * (1 + 1e-12):
@@ -157,25 +159,25 @@ def regionalize(t: IOTable, regional_output, method: str = "flq", delta: float =
     slq = calc_slq(xr_measure, xn_measure)
     lam = calc_lambda(xr_measure.sum(), xn_measure.sum(), delta) if method in ("flq", "aflq") else None
     Q = calc_quotients(slq, method, lam if lam is not None else 1.0)
-    A_n = iomath.calc_A(t._Z, t._x)
+    A_n = a.A
     A_r = A_n * np.minimum(Q, 1.0)
     Z_r = A_r * xr[np.newaxis, :]
     need = A_n @ xr  # regional intermediate demand at national coefficients, by product
     with np.errstate(divide="ignore", invalid="ignore"):
         local = np.where(need > 0, Z_r.sum(axis=1) / np.where(need > 0, need, 1.0), np.nan)
         inputs = np.where(A_n.sum(axis=0) > 0, A_r.sum(axis=0) / np.where(A_n.sum(axis=0) > 0, A_n.sum(axis=0), 1.0), np.nan)
-    scale = xr / iomath._safe(t._x)  # regional / national output, per sector
+    scale = xr / iomath._safe(a.x)  # regional / national output, per sector
 
     def scaled(block):
         return None if block is None else block * scale[np.newaxis, :]
 
     Y_cols, Y_labels = [], []
-    hh = _find(t._Y_labels, HOUSEHOLD_LABELS)
-    has_wages = t._va is not None and _find(t._va_labels, COMPENSATION_LABELS) is not None
+    hh = find_label(a.Y_labels, HOUSEHOLD_LABELS)
+    has_wages = a.va is not None and find_label(a.va_labels, COMPENSATION_LABELS) is not None
     if hh is not None and has_wages:
-        wages = t._va[t._compensation_row]
+        wages = a.va[a.compensation_row]
         income_r = float((wages * scale).sum())
-        h_c = t._Y[:, list(t._Y_labels).index(hh)] / float(wages.sum())
+        h_c = a.Y[:, list(a.Y_labels).index(hh)] / float(wages.sum())
         q_hh = np.minimum(slq * (lam if lam is not None else 1.0), 1.0)
         Y_cols.append(q_hh * h_c * income_r)
         Y_labels.append("households")
@@ -184,11 +186,11 @@ def regionalize(t: IOTable, regional_output, method: str = "flq", delta: float =
     Y_labels.append("other_final_demand")
     imports_rows = [(A_n - A_r).sum(axis=0) * xr]
     import_labels = ["from_outside_region"]
-    if t._imports is not None:
-        imports_rows.append(scaled(t._imports).sum(axis=0))
+    if a.imports is not None:
+        imports_rows.append(scaled(a.imports).sum(axis=0))
         import_labels.append("imports")
     employment = xr_measure if measure == "employment" else (
-        None if t._employment is None else t._employment * scale)
+        None if a.employment is None else a.employment * scale)
     # The regional columns inherit the national table's relative imbalance (rounding in the
     # source); accept that much, and warn only about anything worse.
     report = t.balance_report()[["row_relative", "column_relative"]].to_numpy()
@@ -196,17 +198,17 @@ def regionalize(t: IOTable, regional_output, method: str = "flq", delta: float =
     table = IOTable.from_flows(
         Z=pd.DataFrame(Z_r, index=t.sectors, columns=t.sectors),
         Y=pd.DataFrame(np.column_stack(Y_cols), index=t.sectors, columns=Y_labels),
-        va=None if t._va is None else pd.DataFrame(scaled(t._va), index=t._va_labels, columns=t.sectors),
+        va=None if a.va is None else pd.DataFrame(scaled(a.va), index=a.va_labels, columns=t.sectors),
         x=pd.Series(xr, index=t.sectors), sectors=t.names,
         imports=pd.DataFrame(np.vstack(imports_rows), index=import_labels, columns=t.sectors),
-        taxes=None if t._taxes is None else pd.DataFrame(scaled(t._taxes), index=t._taxes_labels, columns=t.sectors),
+        taxes=None if a.taxes is None else pd.DataFrame(scaled(a.taxes), index=a.taxes_labels, columns=t.sectors),
         employment=employment, unit=t.unit, balance="warn", rtol=max(1e-6, 2 * inherited),
         meta={**t.meta, "regionalized": {"method": method, "delta": delta if lam is not None else None,
                                          "measure": measure}},
     )
     # The result is cached and shared by concurrent web requests: its arrays are read-only.
     for arr in (local, inputs, Q, slq):
-        _readonly(arr)
+        iomath.readonly(arr)
     return Regionalization(
         table=table,
         local_share=pd.Series(local, index=t.sectors, name="local_share", copy=False),

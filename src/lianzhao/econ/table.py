@@ -1,44 +1,28 @@
 """The :class:`IOTable` container: a checked input-output table with lazily computed results.
 
-The class is thin on purpose: it validates and labels the data once, caches one LU
-factorization of ``I − A``, and hands the maths to :mod:`lianzhao.econ.iomath` and
-:mod:`lianzhao.econ.analysis`. Results come back as pandas objects labelled by sector.
+The class is thin on purpose: it validates and labels the data once, keeps the numbers as
+read-only arrays (:class:`~lianzhao.econ.arrays.TableArrays`, public as ``t.arrays``, which also
+caches the LU factorization of ``I − A`` and what follows from it), and hands the maths to
+:mod:`lianzhao.econ.iomath` and :mod:`lianzhao.econ.analysis`. Results come back as pandas
+objects labelled by sector.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from lianzhao.econ import analysis, iomath, validate
-from lianzhao.econ.errors import LabelError, MissingDataError, _names
-
-#: Final-demand column labels recognised as household consumption (case-insensitive).
-HOUSEHOLD_LABELS = ("households", "thc")
-#: Value-added row labels recognised as labour compensation (case-insensitive).
-COMPENSATION_LABELS = ("compensation", "va001")
+from lianzhao.econ.arrays import TableArrays
+from lianzhao.econ.errors import LabelError, _names
 
 
 class BalanceWarning(UserWarning):
     """A table was accepted with ``balance="warn"`` although it does not balance."""
-
-
-def _readonly(arr: np.ndarray) -> np.ndarray:
-    """``arr`` marked read-only: results cached on a table are shared by every caller and thread."""
-    arr.flags.writeable = False
-    return arr
-
-
-def _find(labels: pd.Index, wanted: tuple[str, ...]) -> object | None:
-    for lab in labels:
-        if str(lab).strip().lower() in wanted:
-            return lab
-    return None
 
 
 class IOTable:
@@ -72,27 +56,9 @@ class IOTable:
         Provenance and notes from the reader (source file, year, assumptions).
     """
 
-    def __init__(self, *, Z, Y, Y_labels, sectors, names, x, va=None, va_labels=None, imports=None,
-                 imports_labels=None, taxes=None, taxes_labels=None, employment=None, unit="", meta=None,
-                 balance=None):
-        def frozen(arr):
-            # Read-only views: the frames handed out share them, and cached results depend on them.
-            # (The caller's own arrays stay writable; changing them later is the caller's business.)
-            if arr is None:
-                return None
-            view = arr.view()
-            view.flags.writeable = False
-            return view
-
-        self.sectors = sectors
+    def __init__(self, arrays: TableArrays, names: pd.DataFrame, meta=None, balance=None):
+        self.arrays = arrays
         self.names = names
-        self._Z, self._Y, self._x = frozen(Z), frozen(Y), frozen(x)
-        self._Y_labels = Y_labels
-        self._va, self._va_labels = frozen(va), va_labels
-        self._imports, self._imports_labels = frozen(imports), imports_labels
-        self._taxes, self._taxes_labels = frozen(taxes), taxes_labels
-        self._employment = frozen(employment)
-        self.unit = unit
         self.meta = dict(meta or {})
         self._balance = balance
 
@@ -178,64 +144,81 @@ class IOTable:
         for line in problems:
             warnings.warn(line, BalanceWarning, stacklevel=2)
         iomath.check_productive(Za, xa, labels)  # after the balance: an unbalanced table says so first
-        return cls(Z=Za, Y=Ya, Y_labels=Y_labels, sectors=index, names=names, x=xa,
-                   va=parts["va"][0], va_labels=parts["va"][1], imports=parts["imports"][0],
-                   imports_labels=parts["imports"][1], taxes=parts["taxes"][0], taxes_labels=parts["taxes"][1],
-                   employment=emp, unit=unit, meta=meta, balance=report)
+        arrays = TableArrays(sectors=index, Z=Za, Y=Ya, Y_labels=Y_labels, x=xa,
+                             va=parts["va"][0], va_labels=parts["va"][1], imports=parts["imports"][0],
+                             imports_labels=parts["imports"][1], taxes=parts["taxes"][0],
+                             taxes_labels=parts["taxes"][1], employment=emp, unit=unit)
+        return cls(arrays, names, meta=meta, balance=report)
 
     # ------------------------------------------------------------------ labelled data
+    # Each property returns a new frame (or Series) over the read-only arrays: a caller that
+    # writes into one (``t.L.loc[:, :] = 0``) gets an error instead of changing what G,
+    # extract_all() and every later caller read.
     def _frame(self, arr, index=None, columns=None) -> pd.DataFrame:
         return pd.DataFrame(arr, index=self.sectors if index is None else index,
                             columns=self.sectors if columns is None else columns, copy=False)
 
+    def _series(self, arr, name: str) -> pd.Series:
+        return pd.Series(arr, index=self.sectors, name=name, copy=False)
+
+    @property
+    def sectors(self) -> pd.Index:
+        """Sector labels (n,)."""
+        return self.arrays.sectors
+
+    @property
+    def unit(self) -> str:
+        """Money unit of all flows."""
+        return self.arrays.unit
+
     @property
     def n(self) -> int:
         """Number of sectors."""
-        return len(self.sectors)
+        return self.arrays.n
 
     @property
     def Z(self) -> pd.DataFrame:
-        """Intermediate flows (n, n), money (read-only view)."""
-        return self._frame(self._Z)
+        """Intermediate flows (n, n), money."""
+        return self._frame(self.arrays.Z)
 
     @property
     def Y(self) -> pd.DataFrame:
         """Final demand (n, k), money."""
-        return self._frame(self._Y, columns=self._Y_labels)
+        return self._frame(self.arrays.Y, columns=self.arrays.Y_labels)
 
     @property
     def va(self) -> pd.DataFrame | None:
         """Value-added rows (m, n), money."""
-        return None if self._va is None else self._frame(self._va, index=self._va_labels)
+        a = self.arrays
+        return None if a.va is None else self._frame(a.va, index=a.va_labels)
 
     @property
     def imports(self) -> pd.DataFrame | None:
         """Imported intermediate inputs (r, n) or (n, n), money."""
-        return None if self._imports is None else self._frame(self._imports, index=self._imports_labels)
+        a = self.arrays
+        return None if a.imports is None else self._frame(a.imports, index=a.imports_labels)
 
     @property
     def taxes(self) -> pd.DataFrame | None:
         """Net taxes on products (t, n), money."""
-        return None if self._taxes is None else self._frame(self._taxes, index=self._taxes_labels)
+        a = self.arrays
+        return None if a.taxes is None else self._frame(a.taxes, index=a.taxes_labels)
 
     @property
     def employment(self) -> pd.Series | None:
         """Jobs per sector (n,), persons."""
-        return None if self._employment is None else pd.Series(self._employment, index=self.sectors, name="employment")
+        e = self.arrays.employment
+        return None if e is None else self._series(e, "employment")
 
     @property
     def x(self) -> pd.Series:
         """Total output ``x`` (n,), money."""
-        return pd.Series(self._x, index=self.sectors, name="x")
+        return self._series(self.arrays.x, "x")
 
     @property
     def y(self) -> pd.Series:
         """Total final demand consistent with ``x``: ``y = x − Z 1`` (n,), money."""
-        return pd.Series(self._y, index=self.sectors, name="y")
-
-    @cached_property
-    def _y(self) -> np.ndarray:
-        return _readonly(self._x - self._Z.sum(axis=1))
+        return self._series(self.arrays.y, "y")
 
     def balance_report(self) -> pd.DataFrame:
         """Row and column balance residuals per sector (see :func:`validate.balance_report`)."""
@@ -247,48 +230,25 @@ class IOTable:
         return f"{sector} {name}".strip()
 
     # ------------------------------------------------------------------ coefficients
-    @cached_property
-    def _lu(self):
-        return iomath.leontief_lu(self._Z, self._x, list(self.sectors))
-
-    # A, L, B and G are computed once and kept read-only; each access returns a new frame over
-    # them, so a caller that writes into a result (``t.L.loc[:, :] = 0``) gets an error
-    # instead of silently changing what G, extract_all() and every later caller read.
-    @cached_property
-    def _A(self) -> np.ndarray:
-        return _readonly(iomath.calc_A(self._Z, self._x))
-
-    @cached_property
-    def _L(self) -> np.ndarray:
-        return _readonly(iomath.calc_L(self._lu))
-
-    @cached_property
-    def _B(self) -> np.ndarray:
-        return _readonly(iomath.calc_B(self._Z, self._x))
-
-    @cached_property
-    def _G(self) -> np.ndarray:
-        return _readonly(iomath.calc_G(self._L, self._x))
-
     @property
     def A(self) -> pd.DataFrame:
         """Technical coefficients ``A = Z x̂⁻¹`` (n, n); zero-output columns are 0 (read-only)."""
-        return self._frame(self._A)
+        return self._frame(self.arrays.A)
 
     @property
     def L(self) -> pd.DataFrame:
         """Leontief inverse ``L = (I − A)⁻¹`` (n, n), formed from the cached LU factor (read-only)."""
-        return self._frame(self._L)
+        return self._frame(self.arrays.L)
 
     @property
     def B(self) -> pd.DataFrame:
         """Ghosh allocation coefficients ``B = x̂⁻¹ Z`` (n, n); zero-output rows are 0 (read-only)."""
-        return self._frame(self._B)
+        return self._frame(self.arrays.B)
 
     @property
     def G(self) -> pd.DataFrame:
         """Ghosh inverse ``G = (I − B)⁻¹ = x̂⁻¹ L x̂`` (n, n) (read-only)."""
-        return self._frame(self._G)
+        return self._frame(self.arrays.G)
 
     def coefficients(self, kind: str) -> pd.Series:
         """Direct coefficients per unit of output (n,).
@@ -297,49 +257,7 @@ class IOTable:
         ``"employment"`` (jobs, persons per money unit), or the label of one va row.
         ``c_j = v_j / x_j``; 0 for zero-output sectors.
         """
-        return pd.Series(self._row(kind) / iomath._safe(self._x), index=self.sectors, name=kind)
-
-    def _row(self, kind: str) -> np.ndarray:
-        if kind == "output":
-            return self._x.copy()
-        if kind == "employment":
-            if self._employment is None:
-                raise MissingDataError("employment multipliers need jobs per sector (employment=…)")
-            return self._employment
-        if self._va is None:
-            raise MissingDataError(f"{kind} multipliers need value-added rows (va=…)")
-        if kind == "value_added":
-            return self._va.sum(axis=0)
-        if kind == "income":
-            return self._va[self._compensation_row]
-        if kind in list(self._va_labels):
-            return self._va[list(self._va_labels).index(kind)]
-        raise MissingDataError(
-            f"unknown multiplier kind {kind!r}; use output, value_added, income, employment or a va row "
-            f"({_names(self._va_labels)})"
-        )
-
-    @cached_property
-    def _compensation_row(self) -> int:
-        lab = None if self._va is None else _find(self._va_labels, COMPENSATION_LABELS)
-        if lab is None:
-            raise MissingDataError("income multipliers and type II need a value-added row labelled 'compensation' (or VA001)")
-        return list(self._va_labels).index(lab)
-
-    @cached_property
-    def _closure(self):
-        """``(h_r, w, s, h_r' L)`` of the household-closed model (see iomath.household_closure)."""
-        lab = _find(self._Y_labels, HOUSEHOLD_LABELS)
-        if lab is None:
-            raise MissingDataError("type II needs a final-demand column labelled 'households' (or THC)")
-        wages = self._va[self._compensation_row]  # raises MissingDataError without va
-        income = float(wages.sum())
-        if income <= 0:
-            raise MissingDataError("type II needs positive total compensation")
-        h_r = wages / iomath._safe(self._x)
-        h_c = self._Y[:, list(self._Y_labels).index(lab)] / income
-        w, s = iomath.household_closure(self._lu, h_r, h_c)
-        return _readonly(h_r), _readonly(w), s, _readonly(iomath.premultiply(self._lu, h_r))
+        return pd.Series(self.arrays.coefficients(kind), index=self.sectors, name=kind)
 
     # ------------------------------------------------------------------ analyses
     def output_multipliers(self, type: str = "I") -> pd.Series:
@@ -348,35 +266,37 @@ class IOTable:
 
     def multipliers(self, kind: str = "output", type: str = "I") -> pd.DataFrame:
         """Coefficients and multipliers; see :func:`lianzhao.econ.analysis.multipliers`."""
-        return analysis.multipliers(self, kind, type)
+        return analysis.multipliers(self.arrays, kind, type)
 
     def linkages(self) -> pd.DataFrame:
         """Backward and forward linkages; see :func:`lianzhao.econ.analysis.linkages`."""
-        return analysis.linkages(self)
+        return analysis.linkages(self.arrays)
 
     def extract(self, sector) -> pd.Series:
         """Hypothetical extraction of one sector; see :func:`lianzhao.econ.analysis.extract`."""
-        return analysis.extract(self, sector)
+        return analysis.extract(self.arrays, sector)
 
     def extract_all(self) -> pd.DataFrame:
         """Hypothetical extraction of every sector; see :func:`lianzhao.econ.analysis.extract_all`."""
-        return analysis.extract_all(self)
+        return analysis.extract_all(self.arrays)
 
     def impact(self, delta_y, type: str = "I") -> pd.DataFrame:
         """Impact of a final-demand change; see :func:`lianzhao.econ.analysis.impact`."""
-        return analysis.impact(self, delta_y, type)
+        return analysis.impact(self.arrays, delta_y, type)
 
     # ------------------------------------------------------------------ transformations
     def replace(self, **changes) -> IOTable:
         """A new table from this one's parts with ``changes`` (any :meth:`from_flows` argument)
         applied and re-checked; for example ``t.replace(employment=jobs)``."""
+        a = self.arrays
+
         def block(arr, labels):
             return None if arr is None else self._frame(arr, index=labels)
 
         parts = dict(
-            Z=self.Z, Y=self.Y, va=block(self._va, self._va_labels), x=self.x,
-            sectors=self.names, imports=block(self._imports, self._imports_labels),
-            employment=self.employment, taxes=block(self._taxes, self._taxes_labels),
+            Z=self.Z, Y=self.Y, va=block(a.va, a.va_labels), x=self.x,
+            sectors=self.names, imports=block(a.imports, a.imports_labels),
+            employment=self.employment, taxes=block(a.taxes, a.taxes_labels),
             unit=self.unit, meta=self.meta, balance="warn",
         )
         parts.update(changes)
@@ -391,6 +311,7 @@ class IOTable:
         taxes likewise). ``names`` (DataFrame with name_zh/name_en, or mapping group → name)
         labels the groups. Totals of every block are preserved exactly (up to rounding).
         """
+        a = self.arrays
         mapping = pd.Series(mapping) if not isinstance(mapping, pd.Series) else mapping
         missing = self.sectors.difference(mapping.index, sort=False)
         if len(missing):
@@ -413,12 +334,12 @@ class IOTable:
             return pd.DataFrame(out, index=labels, columns=groups)
 
         return IOTable.from_flows(
-            Z=pd.DataFrame(S @ self._Z @ S.T, index=groups, columns=groups),
-            Y=pd.DataFrame(S @ self._Y, index=groups, columns=self._Y_labels),
-            va=rowsS(self._va, self._va_labels), x=pd.Series(S @ self._x, index=groups),
-            sectors=sectors, imports=rowsS(self._imports, self._imports_labels),
-            taxes=rowsS(self._taxes, self._taxes_labels),
-            employment=None if self._employment is None else pd.Series(S @ self._employment, index=groups),
+            Z=pd.DataFrame(S @ a.Z @ S.T, index=groups, columns=groups),
+            Y=pd.DataFrame(S @ a.Y, index=groups, columns=a.Y_labels),
+            va=rowsS(a.va, a.va_labels), x=pd.Series(S @ a.x, index=groups),
+            sectors=sectors, imports=rowsS(a.imports, a.imports_labels),
+            taxes=rowsS(a.taxes, a.taxes_labels),
+            employment=None if a.employment is None else pd.Series(S @ a.employment, index=groups),
             unit=self.unit, meta={**self.meta, "aggregated_from": self.n}, balance="warn",
         )
 
@@ -434,29 +355,30 @@ class IOTable:
         final demand ``d̂ Y`` (exports unchanged, import columns dropped). Raises LabelError if
         no import column is found; shares are clipped to [0, 1] (re-exports) with a warning.
         """
-        lower = [str(c).lower() for c in self._Y_labels]
+        a = self.arrays
+        lower = [str(c).lower() for c in a.Y_labels]
         imp = [k for k, c in enumerate(lower) if c in {s.lower() for s in import_columns}]
         if not imp:
-            raise LabelError(f"no import column among final demand {_names(self._Y_labels)}")
+            raise LabelError(f"no import column among final demand {_names(a.Y_labels)}")
         exp = [k for k, c in enumerate(lower) if c in {s.lower() for s in export_columns}]
         keep = [k for k in range(len(lower)) if k not in imp]
         absorb = [k for k in keep if k not in exp]
-        m = -self._Y[:, imp].sum(axis=1)
-        use = self._Z.sum(axis=1) + self._Y[:, absorb].sum(axis=1)
+        m = -a.Y[:, imp].sum(axis=1)
+        use = a.Z.sum(axis=1) + a.Y[:, absorb].sum(axis=1)
         d = 1.0 - m / iomath._safe(use)
         clipped = (d < 0) | (d > 1)
         if clipped.any():
             warnings.warn(f"import shares clipped to [0, 1] for {_names(self.sectors[clipped])}", BalanceWarning, stacklevel=2)
             d = np.clip(d, 0.0, 1.0)
-        Yd = self._Y[:, keep].copy()
+        Yd = a.Y[:, keep].copy()
         for pos, k in enumerate(keep):
             if k in absorb:
                 Yd[:, pos] *= d
-        Zm = (1.0 - d)[:, None] * self._Z
-        imports = self._frame(Zm) if self._imports is None else pd.concat(
+        Zm = (1.0 - d)[:, None] * a.Z
+        imports = self._frame(Zm) if a.imports is None else pd.concat(
             [self._frame(Zm), self.imports.rename(index=lambda r: f"other_{r}")])
         return self.replace(
-            Z=self._frame(d[:, None] * self._Z), Y=self._frame(Yd, columns=self._Y_labels[keep]),
+            Z=self._frame(d[:, None] * a.Z), Y=self._frame(Yd, columns=a.Y_labels[keep]),
             imports=imports, x=None if clipped.any() else self.x,
             meta={**self.meta, "imports": "domestic by proportional import assumption"},
         )
