@@ -203,9 +203,9 @@ def test_a_job_left_running_by_a_dead_worker_is_marked_failed(personas):
 
 
 def test_progress_that_cannot_be_written_while_the_database_is_busy_does_not_fail_the_job(personas, monkeypatch):
-    from django.db import OperationalError, transaction
+    from django.db import OperationalError
 
-    from lianzhao.jobs.runner import JobRun
+    from lianzhao.jobs import runner
 
     job = start_job("test.count", {"rows": "1"}, acting_user=personas["officer_a"])
 
@@ -213,10 +213,10 @@ def test_progress_that_cannot_be_written_while_the_database_is_busy_does_not_fai
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(type(Job.objects.filter(pk=job.pk)), "update", busy)
-    run = JobRun(job)
-    monkeypatch.setattr(transaction.get_connection(), "in_atomic_block", False)
+    run = runner.JobRun(job)
+    monkeypatch.setattr(runner, "_in_transaction", lambda: False)
     run.progress(1, 2, "第 1 行", force=True)  # no exception: the job goes on
     assert (run.job.done, run.job.total) == (1, 2)
-    monkeypatch.setattr(transaction.get_connection(), "in_atomic_block", True)
+    monkeypatch.setattr(runner, "_in_transaction", lambda: True)  # inside one, the error must surface
     with pytest.raises(OperationalError):
         run.progress(2, 2, force=True)

@@ -87,9 +87,13 @@ class JobRun:
                 # SQLite busy for longer than its timeout (another process writing at length):
                 # progress is only a display, so the job goes on and the next call writes it.
                 # Inside a transaction the error would have spoiled it: let it surface there.
-                if transaction.get_connection().in_atomic_block:
+                if _in_transaction():
                     raise
                 logger.info("progress of job %s not written: database busy", self.job.pk)
+
+
+def _in_transaction() -> bool:
+    return transaction.get_connection().in_atomic_block
 
 
 def _form_errors(form) -> list[str]:
