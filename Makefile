@@ -5,13 +5,13 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 LZ     := $(VENV)/bin/lianzhao
+TIMED  := scripts/timed.sh
 
-.PHONY: demo test venv migrate browser-deps test-sqlite test-postgres lint bench messages vendor-js clean
+.PHONY: demo test test-start venv migrate browser-deps test-sqlite test-postgres lint bench messages vendor-js clean
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	@$(TIMED) install sh -c 'test -x $(PY) || $(PYTHON) -m venv $(VENV); \
+	  $(PY) -m pip install --quiet --upgrade pip && $(PY) -m pip install --quiet -e ".[test]"'
 	touch $@
 
 venv: $(VENV)/.installed
@@ -27,22 +27,29 @@ demo: migrate
 	@echo "链招 lianzhao: http://$(HOST):$(PORT)/   demo accounts above, password: lianzhao-demo"
 	$(LZ) serve --host $(HOST) --port $(PORT)
 
-## make test: install what the tests need (Chromium, PostgreSQL) and run the whole suite
-test: venv browser-deps lint test-sqlite test-postgres
+## make test: install what the tests need (Chromium, PostgreSQL) and run the whole suite; prints the
+## time of each step and the total (keep it under 8 minutes on a 2-core machine)
+test: test-start venv browser-deps lint test-sqlite test-postgres
+	@$(TIMED) summary
+
+test-start:
+	@$(TIMED) start
 
 browser-deps:
-	@scripts/ensure_system_deps.sh test
+	@$(TIMED) system-packages scripts/ensure_system_deps.sh test
 
 lint: venv
-	$(VENV)/bin/lint-imports
+	@$(TIMED) lint $(VENV)/bin/lint-imports
 
+# --durations: the slowest tests of every run are in the log, so a slow newcomer shows at once.
 test-sqlite: venv
-	$(PY) -m pytest -q
+	@$(TIMED) sqlite $(PY) -m pytest -q --durations=10
 
 # Every database test again on a throwaway PostgreSQL server (browser and maths tests excluded: they do
 # not depend on the database engine; the real-server test builds its own SQLite installation).
 test-postgres: venv
-	scripts/with_postgres.sh $(PY) -m pytest -q -m "not browser and not server" --ignore=tests/econ --ignore=tests/demo/test_pack_data.py
+	@$(TIMED) postgresql scripts/with_postgres.sh $(PY) -m pytest -q --durations=10 -m "not browser and not server" \
+	  --ignore=tests/econ --ignore=tests/demo/test_pack_data.py
 
 ## make bench: every benchmark, each printing its table (not part of make test; ~25 minutes)
 bench: venv
