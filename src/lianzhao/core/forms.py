@@ -11,6 +11,23 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 T = TypeVar("T")
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, but an id beyond the database's integer range is an invalid choice like any
+    other unknown id: Django lets it reach the database, where SQLite's driver raises OverflowError
+    (a 500) at ``pk__in``."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # Django's own check names it
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                      params={"pk": pk})
+        return super()._check_values(value)
+
+
 def apply_validation_error(form: forms.Form, exc: ValidationError) -> None:
     """Attach a service's ValidationError to the form: field-keyed messages go to their field (or
     to the form when the form has no such field), plain messages to the form as a whole."""

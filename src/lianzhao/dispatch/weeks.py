@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 _WEEK = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
+#: The earliest year a report can be asked for (as the department targets): before it there is no
+#: data, and the reports' look-back windows would leave the calendar at year 1.
+FIRST_YEAR = 2000
 
 
 @dataclass(frozen=True, order=True)
@@ -29,11 +32,14 @@ class IsoWeek:
 
     @classmethod
     def parse(cls, text: str) -> IsoWeek:
-        """``2025-W13`` (also ``2025W13``, ``2025-w13``); ValueError with a message in the active language."""
+        """``2025-W13`` (also ``2025W13``, ``2025-w13``), from :data:`FIRST_YEAR` on; ValueError with a
+        message in the active language."""
         match = _WEEK.match(text or "")
         if not match:
             raise ValueError(_("周次格式应为“2025-W13”，收到“%(text)s”。") % {"text": text})
         year, week = int(match.group(1)), int(match.group(2))
+        if year < FIRST_YEAR:
+            raise ValueError(_("%(year)s 年过早：周调度表从 %(first)s 年起。") % {"year": year, "first": FIRST_YEAR})
         try:
             return cls(year, week)
         except ValueError:

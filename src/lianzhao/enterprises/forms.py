@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from lianzhao.core.forms import ModelMultipleChoiceField
 from lianzhao.enterprises.models import Enterprise
 from lianzhao.enterprises.services import EDITABLE_FIELDS
 from lianzhao.industries.models import ChainNode
@@ -14,6 +16,8 @@ class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = list(EDITABLE_FIELDS)
+        field_classes = {"chain_nodes": ModelMultipleChoiceField}
+        error_messages = {"chain_nodes": {"invalid_pk_value": gettext_lazy("没有编号为 %(pk)s 的产业链环节。")}}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

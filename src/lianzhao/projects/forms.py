@@ -25,13 +25,23 @@ from lianzhao.projects.models import InvestmentProject
 from lianzhao.projects.services import EDITABLE_FIELDS
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+VERSION_MISSING = _("页面缺少版本号，无法确认您修改的是最新数据：请刷新页面后重新填写。")
+
+
+def require_version(form: forms.ModelForm) -> None:
+    """An edit must say which version of the project it was made from (the hidden ``version``), so
+    a save from an old page is refused (409) instead of silently overwriting a later one."""
+    if form.instance.pk and form.cleaned_data.get("version") is None:
+        form.add_error(None, forms.ValidationError(VERSION_MISSING, code="no_version"))
 FILE_HELP = format_lazy(_("{types}，不超过 {mb} MB"), types=ALLOWED_LABEL, mb=MAX_UPLOAD_BYTES // 1024 // 1024)
 
 
 class InvestmentProjectForm(forms.ModelForm):
-    """Create/edit a project's descriptive fields. Stage moves use :class:`StageChangeForm`."""
+    """Create/edit a project's descriptive fields. Stage moves use :class:`StageChangeForm`.
+    Responsible officers are offered from the user's own department (officers) — the model refuses
+    an officer of another department than the project's (:meth:`InvestmentProject.clean`)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = InvestmentProject
@@ -44,17 +54,21 @@ class InvestmentProjectForm(forms.ModelForm):
             "department": {"invalid_choice": _("所选部门无效：招商专员只能选择本部门。")},
         }
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, versioned: bool = False, **kwargs):
+        """``versioned``: the edit page's form, which must carry the version it was drawn from."""
         super().__init__(*args, **kwargs)
         self.user = user
+        self.versioned = versioned
         self.fields["investor"].queryset = Enterprise.objects.order_by("name")
         self.fields["industry"].queryset = Industry.objects.all()
         self.fields["chain_node"].queryset = ChainNode.objects.select_related("industry")
-        self.fields["officer"].queryset = User.objects.filter(role=Role.OFFICER, is_active=True)
+        officers = User.objects.filter(role=Role.OFFICER, is_active=True).order_by("department", "username")
+        self.fields["officer"].queryset = officers
         self.fields["department"].queryset = Department.objects.all()
         if user is not None and user.role == Role.OFFICER and not user.is_superuser:
             self.fields["department"].queryset = Department.objects.filter(pk=user.department_id)
             self.fields["department"].initial = user.department_id
+            self.fields["officer"].queryset = officers.filter(department=user.department_id)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         else:
@@ -64,6 +78,8 @@ class InvestmentProjectForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if self.versioned:
+            require_version(self)
         node, industry = data.get("chain_node"), data.get("industry")
         if node and industry and node.industry_id != industry.pk:
             self.add_error("chain_node", _("环节“%(node)s”不属于产业“%(industry)s”。")
@@ -161,7 +177,7 @@ class ProjectEventForm(forms.Form):
 class ProjectPlanForm(forms.ModelForm):
     """The milestone plan: a planned date for each stage after 线索 (all optional)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = InvestmentProject
@@ -171,6 +187,11 @@ class ProjectPlanForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        require_version(self)
+        return data
 
     def validate_unique(self):
         pass  # only dates change here; the service checks them

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from lianzhao.core.models import TimeStampedModel
 from lianzhao.core.validators import validate_uscc
@@ -156,6 +158,14 @@ class InvestmentProject(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        # The responsible officer works in the project's department: an officer of another one could
+        # not even edit the project they answer for.
+        if self.officer_id and self.department_id and self.officer.department_id != self.department_id:
+            raise ValidationError({"officer": ValidationError(
+                _("责任人须为责任部门（%(department)s）的招商专员。"), code="officer_department",
+                params={"department": self.department})})
 
     def allowed_moves(self) -> list[str]:
         """Stages this project may move to next (for 暂缓: only back to where it paused, or 终止)."""

@@ -171,7 +171,7 @@ def _versioned_form_page(request, project, form, *, save, success: str, template
 def project_edit(request, pk):
     project = get_object_or_404(InvestmentProject, pk=pk)
     permissions.require(permissions.can_edit_project(request.user, project), _("您只能修改本部门的项目。"))
-    form = InvestmentProjectForm(request.POST or None, instance=project, user=request.user)
+    form = InvestmentProjectForm(request.POST or None, instance=project, user=request.user, versioned=True)
 
     def save(data):
         return services.update_project(project, changes={k: data[k] for k in services.EDITABLE_FIELDS},

@@ -3,7 +3,7 @@ from an out-of-date page is refused (optimistic locking on ``version``), naming 
 
 from __future__ import annotations
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.models import AuditRecord
@@ -28,18 +28,14 @@ def lock_project(project: InvestmentProject, expected_version: int | None = None
 
 
 def _changed_since(current: InvestmentProject, version: int) -> str:
-    records = AuditRecord.objects.for_object(current).filter(action=AuditAction.UPDATE)[:5]
-    names = []
-    for rec in records:
-        for field, _, _ in rec.changes():
-            if field != "version" and field not in names:
-                names.append(field)
-    if not names:
-        return ""
-    labels = []
-    for name in names:
-        try:
-            labels.append(str(InvestmentProject._meta.get_field(name.removesuffix("_id")).verbose_name))
-        except FieldDoesNotExist:  # a field removed since; show its raw name
-            labels.append(name)
-    return "，他人修改了：" + "、".join(labels)
+    """"，他人修改了：…" naming the fields changed since ``version`` (the copy the user edited): those
+    of the audit rows written from that version on, newest first; the older history is not theirs."""
+    labels: list[str] = []
+    records = AuditRecord.objects.for_object(current).filter(action=AuditAction.UPDATE)
+    for record in records[:50]:
+        if (record.before or {}).get("version", 0) < version:
+            break  # written before the user's copy: already on their page
+        for label, _, _ in record.changes():
+            if label not in labels:
+                labels.append(label)
+    return "，他人修改了：" + "、".join(labels) if labels else ""
