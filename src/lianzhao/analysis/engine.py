@@ -66,6 +66,27 @@ class RegionalContext:
     output: pd.Series  # 万元 per sector of the national table
     fingerprint: str
     notes: list[str] = field(default_factory=list)
+    # Results derived from this context (impact cards, …): they live and go with the context, so a
+    # change of settings or base — a new fingerprint, a new context — leaves them behind. See memoized().
+    _memo: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+
+    def memoized(self, key: tuple, compute, *, size: int = 256):
+        """``compute()``, kept under ``key`` for as long as this context is cached (the last ``size``).
+
+        The key must name every other input of the result, so that a changed input is simply another
+        key. Concurrent first requests may both compute; one result is kept. Results are shared by
+        the process's threads: callers only read them."""
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > size:
+                self._memo.popitem(last=False)
+        return value
 
     @property
     def sector_names(self) -> dict[str, str]:

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -27,6 +28,13 @@ class ProjectImpact:
     investment_basis: str
     sector_basis: str
     context: RegionalContext
+
+
+def _frozen(value):
+    """A hashable stand-in for an assumption's value (mappings as sorted item tuples)."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    return value
 
 
 def impact_input_of(project) -> ProjectImpactInput | None:
@@ -56,7 +64,10 @@ def project_impact(project, context: RegionalContext) -> ProjectImpact:
         annual_output=float(inputs.annual_output) * YI if inputs and inputs.annual_output is not None else None,
         project_sector=sector,
     )
-    card = impact_card(context.national, context.regional, a)
+    # The card is a pure function of the context and the assumptions: computed once per process
+    # for each set of them (a changed project or assumption is another key).
+    card = context.memoized(("impact_card", *(_frozen(getattr(a, f.name)) for f in fields(a))),
+                            lambda: impact_card(context.national, context.regional, a))
     return ProjectImpact(card=card, assumptions=a, inputs=inputs, investment_basis=investment_basis,
                          sector_basis=sector_basis, context=context)
 
