@@ -47,8 +47,24 @@ def data_dir(*, must_exist: bool = True) -> Path:
 
 
 def var_dir() -> Path:
-    """Folder for lianzhao's own files (SQLite database, uploads): ``$LIANZHAO_VAR_DIR`` or ./var."""
+    """Folder for lianzhao's own files (SQLite database, uploads, backups): ``$LIANZHAO_VAR_DIR``
+    or ./var. Created readable by its owner only: it holds password hashes and sessions."""
     raw = os.environ.get("LIANZHAO_VAR_DIR", "").strip()
     path = Path(raw).expanduser() if raw else SOURCE_ROOT / "var"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def owner_only_file(path: Path) -> Path:
+    """Create ``path`` empty with mode 0600 if it does not exist (an empty file is a valid SQLite
+    database, and SQLite gives its -wal and -shm files the database file's mode), and take group
+    and other permissions away from one that does, when we own it. Returns ``path``."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        info = path.stat()
+        if os.name == "posix" and info.st_mode & 0o077 and info.st_uid == os.geteuid():
+            path.chmod(info.st_mode & 0o700)
+    else:
+        os.close(fd)
     return path

@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 import zipfile
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lianzhao.projects import files
 from lianzhao.refdata.uscc import check_character
 
 VALID_USCC = "91370215MA3C12345" + check_character("91370215MA3C12345")
@@ -26,7 +28,10 @@ def zip_bytes(*members: str) -> bytes:
 
 
 def upload(name: str = "签约协议.pdf", content: bytes = PDF_BYTES,
-           content_type: str = "application/pdf") -> SimpleUploadedFile:
+           content_type: str | None = None) -> SimpleUploadedFile:
+    """A file as a browser sends it: by default declared with the type its extension implies."""
+    if content_type is None:
+        content_type = files.ALLOWED_TYPES.get(PurePath(name).suffix.lower(), ("application/octet-stream",))[0]
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 

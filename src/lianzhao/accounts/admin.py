@@ -18,4 +18,3 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     list_filter = ("role", "department", "is_active")
     fieldsets = BaseUserAdmin.fieldsets + ((_("链招"), {"fields": ("display_name", "role", "department")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("链招"), {"fields": ("display_name", "role", "department")}),)
-    audit_exclude = ("password", "last_login")

@@ -36,6 +36,9 @@ class User(AbstractUser):
         related_name="members",
     )
 
+    #: Never in an audit snapshot: the password hash, and the login time (logins have their own rows).
+    audit_exclude = ("password", "last_login")
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +16,7 @@ from lianzhao.analysis.region import current_region
 from lianzhao.analysis.views import analysis_page
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.htmx import is_htmx
+from lianzhao.core.http import attachment
 from lianzhao.core.i18n import in_data_language
 from lianzhao.core.units import YI
 from lianzhao.projects.models import InvestmentProject
@@ -109,6 +109,4 @@ def impact_card_pdf(request, pk):
         data = impact_pdf(_document_context(request, project))
     except (engine.AnalysisUnavailable, FontNotFound) as exc:
         return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="impact-{project.pk}.pdf"'
-    return response
+    return attachment(data, filename=f"impact-{project.pk}.pdf", content_type="application/pdf")

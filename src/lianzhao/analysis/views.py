@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +17,7 @@ from lianzhao.analysis.models import RegionalBase
 from lianzhao.analysis.region import current_region
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.units import YI
+from lianzhao.core.http import attachment
 from lianzhao.industries.models import Industry
 from lianzhao.paths import DataDirError
 
@@ -99,9 +99,7 @@ def analysis_settings_update(request):
 @require_GET
 def base_template(request):
     permissions.require(permissions.can_read(request.user))
-    response = HttpResponse(importing.template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="regional_base_template.xlsx"'
-    return response
+    return attachment(importing.template_workbook(), filename="regional_base_template.xlsx", content_type=XLSX)
 
 
 @require_POST
@@ -197,9 +195,7 @@ def gap_export_xlsx(request, slug):
 
     industry, gaps = _industry_gaps(request, slug)
     content = gaps_workbook(gaps, document_rows(gaps))  # sent upward: Chinese whatever the UI language
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="gaps-{industry.slug}.xlsx"'
-    return response
+    return attachment(content, filename=f"gaps-{industry.slug}.xlsx", content_type=XLSX)
 
 
 @require_GET
@@ -213,6 +209,4 @@ def gap_export_pdf(request, slug):
         data = gaps_pdf(gaps, document_rows(gaps))  # sent upward: Chinese whatever the UI language
     except (engine.AnalysisUnavailable, FontNotFound) as exc:
         return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="gaps-{industry.slug}.pdf"'
-    return response
+    return attachment(data, filename=f"gaps-{industry.slug}.pdf", content_type="application/pdf")

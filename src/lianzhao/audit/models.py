@@ -27,7 +27,7 @@ class AuditRecord(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     actor_name = models.CharField(_("操作人（记录时）"), max_length=150, blank=True)
-    action = models.CharField(_("操作"), max_length=8, choices=AuditAction.choices)
+    action = models.CharField(_("操作"), max_length=16, choices=AuditAction.choices)
     app_label = models.CharField(max_length=64)
     model_name = models.CharField(_("对象类型"), max_length=64)
     object_id = models.CharField(_("对象编号"), max_length=64)

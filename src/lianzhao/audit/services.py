@@ -71,3 +71,23 @@ def record_change(
         after=after,
         reason=reason[:255],
     )
+
+
+def record_account_event(*, action: str, user, username: str, address: str, reason: str = "") -> AuditRecord:
+    """One audit row for a login, a failed login or a lockout. ``user`` is the account when it
+    exists (None for a name nobody has); ``username`` is the name as typed, ``address`` the client's."""
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    actor = user if getattr(user, "pk", None) else None
+    return AuditRecord.objects.create(
+        actor=actor if action == AuditAction.LOGIN else None,
+        actor_name=str(actor) if action == AuditAction.LOGIN else "",
+        action=action,
+        app_label="accounts",
+        model_name="user",
+        object_id=str(actor.pk) if actor else "",
+        object_repr=(str(actor) if actor else username)[:255],
+        before=None,
+        after={"username": username[:150], "address": address},
+        reason=reason[:255],
+    )

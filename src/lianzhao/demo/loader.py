@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from lianzhao.accounts.choices import Role
 from lianzhao.accounts.models import Department, User
+from lianzhao.accounts.services import user_create
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
 from lianzhao.core.models import Region
@@ -89,13 +89,9 @@ def _users(report: LoadReport, departments: dict[str, Department]) -> dict[str, 
     for spec in pack.USERS:
         user = User.objects.filter(username=spec["username"]).first()
         if user is None:
-            user = User(username=spec["username"], display_name=spec["display_name"], role=spec["role"],
-                        department=departments.get(spec["department"]) if spec["department"] else None,
-                        is_staff=spec["role"] == Role.ADMIN, is_superuser=spec["role"] == Role.ADMIN)
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            record_change(actor=None, action=AuditAction.CREATE, obj=user, before=None,
-                          after=snapshot(user, exclude=("password", "last_login")), reason=REASON)
+            user = user_create(spec["username"], role=spec["role"], password=DEMO_PASSWORD,
+                               department=departments.get(spec["department"]) if spec["department"] else None,
+                               display_name=spec["display_name"], acting_user=None, reason=REASON)
             report.count("用户", True)
         users[spec["username"]] = user
     return users

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lianzhao.accounts import permissions
 from lianzhao.accounts.models import Department
 from lianzhao.core.forms import refusal_status, submit
+from lianzhao.core.http import attachment
 from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
 from lianzhao.dispatch import analytics, queries
 from lianzhao.dispatch.forms import AnalyticsFilterForm, DepartmentTargetForm, TargetYearForm, WeeklyReportForm
@@ -28,12 +29,9 @@ from lianzhao.dispatch.weeks import IsoWeek
 from lianzhao.dispatch.xlsx import weekly_workbook
 from lianzhao.projects.counting import SIGNED_TOTAL_DEFINITION
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    # RFC 6266 filename* carries the Chinese name; the ASCII fallback keeps old clients working.
-    response["Content-Disposition"] = (f"attachment; filename=\"weekly-report.{filename.rsplit('.', 1)[1]}\"; "
-                                       f"filename*=UTF-8''{quote(filename)}")
-    return response
+def _attachment(content: bytes, content_type: str, filename: str):
+    return attachment(content, filename=filename, content_type=content_type,
+                      fallback=f"weekly-report.{filename.rsplit('.', 1)[1]}")
 
 
 @require_GET

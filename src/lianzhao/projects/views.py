@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +17,7 @@ from lianzhao.accounts import permissions
 from lianzhao.audit.models import AuditRecord
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.htmx import is_htmx
+from lianzhao.core.http import attachment
 from lianzhao.projects import counting, lights, services
 from lianzhao.projects.duplicates import find_duplicate_candidates
 from lianzhao.projects.filters import InvestmentProjectFilterSet
@@ -228,11 +229,9 @@ def project_file_download(request, pk, file_pk):
         handle = stored.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("文件不存在或已被移除。")) from exc
-    response = FileResponse(handle, as_attachment=True, filename=stored.original_name,
-                            content_type=stored.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # The content type is the one check_upload derived from the extension and the content, never
+    # the browser's; the stored name on disk is random (projects.models.project_file_path).
+    return attachment(handle, filename=stored.original_name, content_type=stored.content_type)
 
 
 @require_POST

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianzhao.accounts import permissions
+from lianzhao.core.http import attachment
 from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
 from lianzhao.projects import exporting, lights
 from lianzhao.projects.filters import InvestmentProjectFilterSet
@@ -19,10 +17,8 @@ from lianzhao.projects.importing import ProjectImportForm, import_projects
 from lianzhao.projects.models import InvestmentProject, TrafficLightRule
 
 
-def _xlsx(content: bytes, filename: str, ascii_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    return response
+def _xlsx(content: bytes, filename: str, ascii_name: str):
+    return attachment(content, filename=filename, content_type=XLSX_CONTENT_TYPE, fallback=ascii_name)
 
 
 @require_GET
