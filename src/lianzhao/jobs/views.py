@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lianzhao.accounts import permissions
 from lianzhao.core.htmx import is_htmx
+from lianzhao.core.http import attachment
 from lianzhao.jobs.models import Job
 from lianzhao.jobs.registry import UnknownJobKind, get_kind
 from lianzhao.jobs.services import start_job
@@ -63,10 +64,7 @@ def job_download(request, pk):
         handle = job.result_file.open("rb")
     except FileNotFoundError:
         raise Http404(_("结果文件已被清理。")) from None
-    response = FileResponse(handle, as_attachment=True, filename=job.result_name,
-                            content_type=job.result_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    return _no_store(response)
+    return attachment(handle, filename=job.result_name, content_type=job.result_type or "application/octet-stream")
 
 
 def _back(request, fallback: str):
