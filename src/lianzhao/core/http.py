@@ -54,5 +54,5 @@ def attachment(content, *, filename: str, content_type: str, fallback: str | Non
         response = FileResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition(filename, fallback)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
+    response["Cache-Control"] = "no-store"
     return response
