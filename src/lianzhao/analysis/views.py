@@ -16,8 +16,8 @@ from lianzhao.analysis.forms import AnalysisSettingsForm, RegionalBaseImportForm
 from lianzhao.analysis.models import RegionalBase
 from lianzhao.analysis.region import current_region
 from lianzhao.core.forms import refusal_status, submit
-from lianzhao.core.units import YI
 from lianzhao.core.http import attachment
+from lianzhao.core.units import YI
 from lianzhao.industries.models import Industry
 from lianzhao.paths import DataDirError
 
