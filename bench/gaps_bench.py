@@ -10,7 +10,8 @@ Steps, each timed per run (wall clock; median of the runs with min–max):
 (b) regionalize — FLQ, δ = 0.3, on the demo's regional base (``lianzhao.demo.pack_region``: its
     listed sectors plus national output × ``REST_SHARE`` for the rest, as the demo loader builds it);
 (c0) chain node inputs — GB/T codes → IO sector weights for the 102 nodes, concordance caches
-    cleared (cold; ``chain_node_inputs`` caches the lookups, so later recomputations skip it);
+    cleared (cold: the concordance first builds its lookup index from the CSVs, once per process;
+    every lookup after that is a dict access);
 (c) find_gaps — all six chains, given the node inputs;
 (d) total — a + b + c0 + c; and "recompute" — b + c, what a change of settings or base costs
     with the table in memory.
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         r = regionalize(t, xr, "flq", 0.3)
         t3 = time.perf_counter()
         concordance._table.cache_clear()
-        gaps._sectors_for_codes.cache_clear()
+        concordance._lookup.cache_clear()
         inputs = {k: chain_node_inputs(nodes, counts) for k, nodes in CHAINS.items()}
         t4 = time.perf_counter()
         results = {k: find_gaps(r, ins, national=t) for k, ins in inputs.items()}

@@ -24,6 +24,7 @@ from lianzhao.econ.concordance import (
     load_concordance,
     sector_for,
     sectors_for_codes,
+    small_classes,
 )
 from tests.econ.conftest import _data_folder as _data  # skips when the data folder is missing
 
@@ -239,6 +240,26 @@ def test_sectors_for_codes_rejects_an_empty_node_and_unknown_codes():
         sectors_for_codes([])
     with pytest.raises(UnknownCodeError):
         sectors_for_codes(["3841", "9999"])
+
+
+def test_small_classes_lists_every_class_under_a_code_with_its_sector():
+    assert small_classes("384") == dict.fromkeys(["3841", "3842", "3843", "3844", "3849"], "087")
+    assert small_classes("C3612") == {"3612": "079"}
+    assert small_classes("36", level=42) == dict.fromkeys(small_classes("36"), "18")
+    with pytest.raises(UnknownCodeError):
+        small_classes("99")
+
+
+def test_every_lookup_agrees_with_the_loaded_concordance():
+    # The lookups use their own index of the CSVs; the DataFrame of load_concordance is the reference.
+    for level, year in sorted(conc.SUPPORTED):
+        frame = load_concordance(level, year)
+        for prefix in ("36", "384", "5437", "06"):
+            rows = frame[frame.index.str.startswith(prefix)]
+            assert small_classes(prefix, level, year) == rows["sector_code"].to_dict()
+            shares = rows["sector_code"].value_counts(normalize=True).sort_index().to_dict()
+            assert sectors_for_codes([prefix], level, year) == pytest.approx(shares)
+        assert sector_for("3841", level, year).name == frame.loc["3841", "sector_name"]
 
 
 def test_ambiguous_lists_the_rows_with_an_ambiguous_note():

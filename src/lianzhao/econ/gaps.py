@@ -29,11 +29,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from lianzhao.econ.concordance import load_concordance, sectors_for_codes, small_classes
 from lianzhao.econ.errors import LabelError, MissingDataError, _names
 from lianzhao.econ.regional import Regionalization
 from lianzhao.econ.table import IOTable
@@ -144,11 +144,11 @@ class ChainNodeInput:
 def class_coverage(gbt_codes: Iterable[str], level: int = 153, year: int = 2020) -> dict[str, float]:
     """An alternative ``s_i``: the share of each sector's GB/T 小类 that the codes cover
     (a 中类 or 大类 code covers all its 小类). ``{sector: covered 小类 / all 小类 of the sector}``."""
-    from lianzhao.econ.concordance import _classes_under, _normalize, load_concordance
-
     per_sector = load_concordance(level, year).groupby("sector_code").size()
-    covered = pd.concat([_classes_under(_normalize(c), level, year)["sector_code"] for c in gbt_codes])
-    counts = covered[~covered.index.duplicated()].value_counts()
+    covered: dict[str, str] = {}
+    for code in gbt_codes:
+        covered.update(small_classes(code, level, year))
+    counts = pd.Series(covered, dtype=object).value_counts()
     return {s: float(c / per_sector[s]) for s, c in counts.items()}
 
 
@@ -163,14 +163,6 @@ def local_counts(enterprises: Iterable[Mapping]) -> dict[str, tuple[int, int]]:
             local, leaders = counts.get(key, (0, 0))
             counts[key] = (local + 1, leaders + int(bool(e["is_chain_leader"])))
     return counts
-
-
-@lru_cache(maxsize=4096)
-def _sectors_for_codes(codes: tuple[str, ...], level: int, year: int) -> tuple[tuple[str, float], ...]:
-    # The concordance lookup costs ~7 ms per node (pandas string masks); chains are re-read often.
-    from lianzhao.econ.concordance import sectors_for_codes
-
-    return tuple(sectors_for_codes(codes, level, year).items())
 
 
 def chain_node_inputs(nodes: Sequence[Mapping], local_counts: Mapping[str, tuple[int, int]] | None = None, *,
@@ -206,7 +198,7 @@ def chain_node_inputs(nodes: Sequence[Mapping], local_counts: Mapping[str, tuple
         local, leaders = counts.get(n["key"], (0, 0))
         out.append(ChainNodeInput(
             key=n["key"], name=n["name"], position=n["position"],
-            sectors=dict(_sectors_for_codes(tuple(n["gbt_codes"]), level, year)), local_enterprises=int(local),
+            sectors=sectors_for_codes(n["gbt_codes"], level, year), local_enterprises=int(local),
             chain_leaders=int(leaders), neighbours=tuple(dict.fromkeys(adjacent[n["key"]])),
         ))
     return out
