@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from lianzhao.cli.io import main
-from lianzhao.refdata.user_table import write_template
+from lianzhao.refdata.user_table import read_user_table, write_template
 
 
 @pytest.fixture
@@ -52,6 +53,12 @@ def test_results_are_written_on_request(template, tmp_path, capsys, suffix):
 def test_linkages_extract_impact_and_regionalize_run_on_a_user_table(template, tmp_path, capsys):
     assert main(["linkages", "--table", template, "--lang", "en"]) == 0
     assert "key sectors:" in capsys.readouterr().out
+    out = tmp_path / "links.csv"
+    assert main(["linkages", "--table", template, "--forward", "leontief", "--out", str(out)]) == 0
+    assert "forward: Leontief L 1 (感应度系数)" in capsys.readouterr().out
+    written = pd.read_csv(out, index_col=0)
+    t = read_user_table(template)
+    np.testing.assert_allclose(written.loc[list(t.sectors), "forward"], t.L.sum(axis=1), rtol=1e-6)
     assert main(["extract", "M", "--table", template]) == 0
     assert "Hypothetical extraction" in capsys.readouterr().out
     assert main(["impact", "--table", template, "--demand", "M=10", "--type", "II"]) == 0

@@ -2,7 +2,7 @@
 
     lianzhao io info          [--table SPEC]
     lianzhao io multipliers   [--table SPEC] [--type I|II] [--top N] [--sort COLUMN]
-    lianzhao io linkages      [--table SPEC] [--key-only]
+    lianzhao io linkages      [--table SPEC] [--key-only] [--forward ghosh|leontief]
     lianzhao io extract       [SECTOR ...] [--table SPEC] [--top N]
     lianzhao io regionalize   --regional FILE [--measure output|employment] [--method flq] [--delta 0.3]
     lianzhao io impact        --demand CODE=AMOUNT [...] | --demand-file FILE [--type I|II]
@@ -21,12 +21,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from lianzhao.econ.analysis import FORWARD
 from lianzhao.econ.errors import IOTableError
 from lianzhao.econ.regional import METHODS, regionalize
 from lianzhao.econ.table import IOTable
 from lianzhao.paths import DataDirError
 
 DEFAULT_TABLE = "nbs:2020:42"
+FORWARD_TEXT = {"ghosh": "Ghosh G 1", "leontief": "Leontief L 1 (感应度系数)"}
 
 
 def load_table(spec: str, domestic: bool | None = None, employment: bool = True) -> IOTable:
@@ -149,12 +151,13 @@ def cmd_multipliers(t: IOTable, args) -> None:
 
 
 def cmd_linkages(t: IOTable, args) -> None:
-    frame = t.linkages().sort_values("power_of_dispersion", ascending=False)
+    frame = t.linkages(forward=args.forward).sort_values("power_of_dispersion", ascending=False)
     if args.key_only:
         frame = frame[frame["key_sector"]]
     keys = ", ".join(t.label(s, "zh" if args.lang != "en" else "en") for s in frame.index[frame["key_sector"]])
     _emit(_names(t, frame, args.lang), args,
-          f"Linkages (backward: 1'L; forward: Ghosh G 1), {t.meta.get('source', args.table)}\nkey sectors: {keys}")
+          f"Linkages (backward: 1'L; forward: {FORWARD_TEXT[args.forward]}), {t.meta.get('source', args.table)}\n"
+          f"key sectors: {keys}")
 
 
 def cmd_extract(t: IOTable, args) -> None:
@@ -215,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", help="column to sort by (default: output multiplier)")
     p = sub.add_parser("linkages", parents=[common], help="backward/forward linkages and key sectors")
     p.add_argument("--key-only", action="store_true")
+    p.add_argument("--forward", choices=FORWARD, default="ghosh",
+                   help="forward linkages: row sums of the Ghosh inverse G (default) or of L (感应度系数)")
     p = sub.add_parser("extract", parents=[common], help="hypothetical extraction")
     p.add_argument("sectors", nargs="*", help="sector codes (default: all)")
     p = sub.add_parser("regionalize", parents=[common], help="regional table by location quotients")

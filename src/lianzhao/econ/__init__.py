@@ -20,6 +20,7 @@ from lianzhao.econ.errors import (
     NonProductiveError,
     ShapeError,
     SingularError,
+    SparseInputError,
 )
 from lianzhao.econ.regional import Regionalization, regionalize
 from lianzhao.econ.shiftshare import shift_share
@@ -38,6 +39,7 @@ __all__ = [
     "Regionalization",
     "ShapeError",
     "SingularError",
+    "SparseInputError",
     "TableArrays",
     "regionalize",
     "shift_share",

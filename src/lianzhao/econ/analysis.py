@@ -60,38 +60,61 @@ def multipliers(t: TableArrays, kind: str = "output", type: str = "I") -> pd.Dat
     return out
 
 
-def linkages(t: TableArrays) -> pd.DataFrame:
-    """Backward (Leontief) and forward (Ghosh) linkages per sector (n rows).
+#: Forward-linkage conventions of :func:`linkages`.
+FORWARD = ("ghosh", "leontief")
+
+
+def linkages(t: TableArrays, forward: str = "ghosh") -> pd.DataFrame:
+    """Backward and forward linkages per sector (n rows), Rasmussen's indices and key sectors.
+
+    ``forward`` chooses the forward convention (Miller & Blair 2009, §12.1):
+
+    * ``"ghosh"`` (default) — row sums of the Ghosh inverse, ``G 1 = x̂⁻¹ L x`` (supply side;
+      M&B's recommendation); direct: row sums of ``B``.
+    * ``"leontief"`` — row sums of the Leontief inverse, ``L 1`` (Rasmussen 1956's sensitivity
+      of dispersion, the Chinese 感应度系数 of 国家统计局 and most Chinese textbooks); direct: row
+      sums of ``A``.
 
     Columns
     -------
     backward_direct, forward_direct
-        Column sums of ``A`` (``1'A``) and row sums of ``B`` (``B 1``), unit-free.
+        ``1'A`` and ``B 1`` (Ghosh) or ``A 1`` (Leontief), unit-free.
     backward, forward
-        Column sums of ``L`` (``1'L``, the type I output multiplier) and row sums of ``G``
-        (``G 1 = x̂⁻¹ L x``), unit-free.
+        ``1'L`` (the type I output multiplier) and ``G 1`` or ``L 1``, unit-free.
     power_of_dispersion, sensitivity_of_dispersion
-        Rasmussen's normalised indices ``backward_j / mean(backward)`` and
-        ``forward_i / mean(forward)``; above 1 means above-average linkage.
+        ``backward_j / mean(backward)`` and ``forward_i / mean(forward)``, the means taken over
+        the sectors with output (a sector without output, whose column and row of ``L`` are
+        those of ``I``, would only pull the means down); above 1 means above-average linkage.
+        NaN for zero-output sectors (影响力系数 and 感应度系数 in Chinese usage).
     key_sector
         Both normalised indices above 1.
     type
-        ``key``, ``backward`` (only backward above 1), ``forward`` or ``weak``.
+        ``key``, ``backward`` (only backward above 1), ``forward``, ``weak``, or ``no_output``.
     """
+    if forward not in FORWARD:
+        raise ValueError(f"forward must be one of {', '.join(FORWARD)}; got {forward!r}")
     x = t.x
     safe = iomath._safe(x)
+    produced = x > 0
     backward = iomath.output_multipliers(t.lu)
-    forward = iomath.ghosh_row_sums(t.lu, x)
-    pod = backward / backward.mean()
-    sod = forward / forward.mean()
+    if forward == "ghosh":
+        total, direct = iomath.ghosh_row_sums(t.lu, x), t.Z.sum(axis=1) / safe
+    else:
+        total, direct = iomath.leontief_row_sums(t.lu), t.Z @ (1.0 / safe)
+    with np.errstate(invalid="ignore"):
+        pod = np.where(produced, backward / backward[produced].mean(), np.nan)
+        sod = np.where(produced, total / total[produced].mean(), np.nan)
     key = (pod > 1) & (sod > 1)
     kind = np.where(key, "key", np.where(pod > 1, "backward", np.where(sod > 1, "forward", "weak")))
-    return pd.DataFrame(
-        {"backward_direct": t.Z.sum(axis=0) / safe, "forward_direct": t.Z.sum(axis=1) / safe,
-         "backward": backward, "forward": forward, "power_of_dispersion": pod,
+    kind = np.where(produced, kind, "no_output")
+    out = pd.DataFrame(
+        {"backward_direct": t.Z.sum(axis=0) / safe, "forward_direct": direct,
+         "backward": backward, "forward": total, "power_of_dispersion": pod,
          "sensitivity_of_dispersion": sod, "key_sector": key, "type": kind},
         index=t.sectors,
     )
+    out.attrs.update(forward=forward)
+    return out
 
 
 def _position(t: TableArrays, sector) -> int:
@@ -119,7 +142,9 @@ def extract(t: TableArrays, sector) -> pd.Series:
     ``total`` cuts all of the sector's intermediate links and splits into ``backward`` (its
     purchases cut: column of ``A``) and ``forward`` (its sales cut as well), so
     ``backward + forward = total``; ``forward_ghosh`` is the separate supply-side measure
-    (row of ``B`` cut in the Ghosh model). Formulas in
+    (row of ``B`` cut in the Ghosh model); ``total_reduced`` is the textbook reduced-system
+    form (row and column of ``A`` deleted, so the sector's own final demand is lost too:
+    ``total + y_j``). Formulas in
     :func:`lianzhao.econ.iomath.extraction_effects`; two triangular solves (a column and a
     row of ``L``). Each loss also comes as ``<name>_share`` of total output.
     """

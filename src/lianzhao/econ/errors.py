@@ -42,6 +42,12 @@ class ShapeError(IOTableError):
     check = "shape"
 
 
+class SparseInputError(IOTableError):
+    """A part of the table was given as a SciPy sparse matrix; the engine works on dense arrays."""
+
+    check = "dense"
+
+
 class LabelError(IOTableError):
     """Row or column labels do not match between the parts of a table, or are duplicated."""
 

@@ -231,6 +231,15 @@ def output_multipliers(lu: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     return premultiply(lu, np.ones(lu[0].shape[0]))
 
 
+def leontief_row_sums(lu: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Row sums of the Leontief inverse: ``L 1`` (n,), solving ``(I − A) r = 1``.
+
+    Output of sector i needed when final demand for every sector rises by one unit — the
+    forward linkage of Rasmussen (1956) and of the Chinese 感应度系数.
+    """
+    return solve(lu, np.ones(lu[0].shape[0]))
+
+
 def ghosh_row_sums(lu: tuple[np.ndarray, np.ndarray], x: np.ndarray) -> np.ndarray:
     """Row sums of the Ghosh inverse without forming it: ``G 1 = x̂⁻¹ L x`` (n,), unit-free.
 
@@ -299,6 +308,10 @@ def extraction_effects(
       purchases), so that ``backward + forward = total``.
     * ``forward_ghosh`` — the supply-side measure: row j of ``B`` set to 0 in the Ghosh model
       with primary inputs fixed (Dietzenbacher & van der Linden 1997): ``((L x)_j − x_j) / l_jj``.
+    * ``total_reduced`` — the textbook reduced-system form (Miller & Blair 2009, §12.2.3): row
+      and column j deleted, ``T_j = 1'x − 1'x̄₍ⱼ₎`` with ``x̄₍ⱼ₎ = (I − A₍ⱼ₎)⁻¹ y₍ⱼ₎`` (n − 1
+      sectors). Sector j is gone with its own final demand, so ``T_j = total + y_j =
+      x_j (1'L e_j) / l_jj`` (the rest of the economy solves the same reduced system in both).
 
     Arguments are (n,) vectors: the diagonal and column sums of ``L``, ``L x``, ``x`` and
     ``y = x − Z 1``.
@@ -307,20 +320,22 @@ def extraction_effects(
     backward = x * (L_colsum - 1.0) / L_diag
     forward = x / L_diag - y
     return {"total": backward + forward, "backward": backward, "forward": forward,
-            "forward_ghosh": (Lx - x) / L_diag}
+            "forward_ghosh": (Lx - x) / L_diag, "total_reduced": x * L_colsum / L_diag}
 
 
 def naive_extraction(
     Z: np.ndarray, x: np.ndarray, y: np.ndarray, j: int,
-    kinds: Sequence[str] = ("total", "backward", "forward", "forward_ghosh"),
+    kinds: Sequence[str] = ("total", "backward", "forward", "forward_ghosh", "total_reduced"),
 ) -> dict[str, float]:
     """Reference implementation of :func:`extraction_effects` for one sector: rebuild the
     modified coefficient matrices and solve from scratch (an O(n³) solve per sector and kind;
-    ``forward`` is ``total − backward``).
+    ``forward`` is ``total − backward``; ``total_reduced`` deletes row and column j).
 
-    Used by tests and the benchmark to check the closed forms; not for production use.
+    Public as the plain, textbook statement of each measure: the tests and the benchmark check
+    the closed forms against it. O(n³) per sector and kind, so not for every sector of a
+    large table (use :func:`extraction_effects`).
     """
-    Z = np.asarray(Z, dtype=float)
+    Z, x, y = (np.asarray(v, dtype=float) for v in (Z, x, y))
     eye = np.eye(Z.shape[0])
     total_x = float(np.sum(x))
     out = {}
@@ -337,4 +352,8 @@ def naive_extraction(
         B[j, :] = 0.0
         v = x - Z.sum(axis=0)  # primary inputs (value added and imports) of each sector
         out["forward_ghosh"] = total_x - float(np.linalg.solve((eye - B).T, v).sum())
+    if "total_reduced" in kinds:
+        keep = np.arange(Z.shape[0]) != j
+        A = calc_A(Z, x)[np.ix_(keep, keep)]
+        out["total_reduced"] = total_x - float(np.linalg.solve(eye[np.ix_(keep, keep)] - A, y[keep]).sum())
     return {k: out[k] for k in kinds}

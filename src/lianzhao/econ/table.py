@@ -268,9 +268,10 @@ class IOTable:
         """Coefficients and multipliers; see :func:`lianzhao.econ.analysis.multipliers`."""
         return analysis.multipliers(self.arrays, kind, type)
 
-    def linkages(self) -> pd.DataFrame:
-        """Backward and forward linkages; see :func:`lianzhao.econ.analysis.linkages`."""
-        return analysis.linkages(self.arrays)
+    def linkages(self, forward: str = "ghosh") -> pd.DataFrame:
+        """Backward and forward linkages, ``forward="ghosh"`` or ``"leontief"`` (感应度系数);
+        see :func:`lianzhao.econ.analysis.linkages`."""
+        return analysis.linkages(self.arrays, forward)
 
     def extract(self, sector) -> pd.Series:
         """Hypothetical extraction of one sector; see :func:`lianzhao.econ.analysis.extract`."""

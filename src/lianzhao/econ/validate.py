@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from lianzhao.econ.errors import (
     BalanceError,
@@ -17,10 +18,23 @@ from lianzhao.econ.errors import (
     NegativeValueError,
     NonFiniteError,
     ShapeError,
+    SparseInputError,
     _names,
 )
 
 NAME_COLUMNS = ("name_zh", "name_en")
+
+
+def dense(obj, what: str) -> None:
+    """Refuse a SciPy sparse matrix with :class:`SparseInputError` (NumPy would turn it into a
+    0-d object array and fail later with an unrelated message)."""
+    if sparse.issparse(obj):
+        raise SparseInputError(
+            f"{what} is a SciPy sparse {obj.format} matrix {obj.shape}; the engine works on dense arrays: "
+            f"pass {what}.toarray() (a 153-sector table is 0.2 MB dense, a 3,000-sector one 72 MB)")
+    if isinstance(obj, Mapping):
+        for key, value in obj.items():
+            dense(value, f"{what}[{key!r}]")
 
 
 def sector_index(Z, sectors) -> tuple[pd.Index, pd.DataFrame]:
@@ -29,6 +43,7 @@ def sector_index(Z, sectors) -> tuple[pd.Index, pd.DataFrame]:
     ``sectors`` may be None (labels from ``Z`` if it is a DataFrame, else 0…n−1), a sequence
     of labels, a mapping label → name, or a DataFrame indexed by label with name columns.
     """
+    dense(Z, "Z")
     shape = np.shape(Z)
     if len(shape) != 2 or shape[0] != shape[1]:
         raise ShapeError(f"Z must be a square (n, n) matrix; got shape {shape}")
@@ -87,6 +102,7 @@ def columns(Y, sectors: pd.Index, what: str, default: str, _side: str = "rows") 
     """A block with one row per sector (final demand): float (n, k) array and column labels.
 
     Accepts a DataFrame (n, k), a Series or 1-D array (one column) or a 2-D array."""
+    dense(Y, what)
     n = len(sectors)
     if isinstance(Y, pd.Series):
         Y = Y.to_frame(Y.name if Y.name is not None else default)
@@ -108,6 +124,7 @@ def rows(block, sectors: pd.Index, what: str, default: str) -> tuple[np.ndarray,
     """A block with one column per sector (value added, imports, taxes): float (m, n) array and
     row labels. Accepts a DataFrame (m, n), a Series or 1-D array (one row), a 2-D array or a
     mapping label → vector."""
+    dense(block, what)
     if isinstance(block, Mapping):
         block = pd.DataFrame({k: v if isinstance(v, pd.Series) else pd.Series(np.asarray(v, dtype=float), index=sectors)
                               for k, v in block.items()})
@@ -122,6 +139,7 @@ def rows(block, sectors: pd.Index, what: str, default: str) -> tuple[np.ndarray,
 
 def vector(v, sectors: pd.Index, what: str) -> np.ndarray:
     """A per-sector vector (output, jobs) as float (n,), ordered like ``sectors``."""
+    dense(v, what)
     if isinstance(v, pd.DataFrame) and v.shape[1] == 1:
         v = v.iloc[:, 0]
     if isinstance(v, pd.Series):
