@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lianzhao.econ import analysis, iomath, validate
+from lianzhao.econ import analysis, iomath, supply_use, validate
 from lianzhao.econ.arrays import TableArrays
 from lianzhao.econ.errors import LabelError, _names
 
@@ -66,7 +66,7 @@ class IOTable:
     @classmethod
     def from_flows(cls, Z, Y, va=None, x=None, sectors=None, imports=None, employment=None, *,
                    taxes=None, unit: str = "", meta: Mapping[str, Any] | None = None,
-                   balance: str = "raise", rtol: float = 1e-6) -> IOTable:
+                   balance: str = "raise", rtol: float = 1e-6, negative: str = "raise") -> IOTable:
         """Check and label a table given as flows.
 
         Parameters
@@ -95,6 +95,10 @@ class IOTable:
             What to do when a row or column balance is off by more than ``rtol``.
         rtol : float
             Tolerance of the balance checks, relative to each sector's output.
+        negative : {"raise", "allow"}
+            Negative intermediate flows (and import rows) are refused by default; ``"allow"``
+            keeps genuine ones — BEA's tables have a few (federal crop insurance, used goods).
+            The Leontief inverse may then have small negative cells.
 
         Float64 arrays are kept by reference (no copy): do not modify them afterwards.
 
@@ -105,11 +109,14 @@ class IOTable:
         """
         if balance not in ("raise", "warn"):
             raise ValueError("balance must be 'raise' or 'warn'")
+        if negative not in ("raise", "allow"):
+            raise ValueError("negative must be 'raise' or 'allow'")
         index, names = validate.sector_index(Z, sectors)
         labels = list(index)
         Za = validate.square(Z, index)
         validate.finite(Za, "Z", labels, labels)
-        validate.non_negative(Za, "intermediate flows Z", labels)
+        if negative == "raise":
+            validate.non_negative(Za, "intermediate flows Z", labels)
         Ya, Y_labels = validate.columns(Y, index, "Y", "final_demand")
         validate.finite(Ya, "Y", labels, list(Y_labels))
         parts = {}
@@ -120,7 +127,7 @@ class IOTable:
             arr, row_labels = validate.rows(block, index, name, default)
             validate.finite(arr.T, name, labels, list(row_labels))
             parts[name] = (arr, row_labels)
-        if parts["imports"][0] is not None:
+        if parts["imports"][0] is not None and negative == "raise":
             validate.non_negative(parts["imports"][0].T, "imports", labels)
         emp = None
         if employment is not None:
@@ -149,6 +156,71 @@ class IOTable:
                              imports_labels=parts["imports"][1], taxes=parts["taxes"][0],
                              taxes_labels=parts["taxes"][1], employment=emp, unit=unit)
         return cls(arrays, names, meta=meta, balance=report)
+
+    @classmethod
+    def from_supply_use(cls, make, use, final_demand, va=None, *, kind: str = "industry",
+                        technology: str = "industry", scrap=None, employment=None, names=None,
+                        unit: str = "", meta: Mapping[str, Any] | None = None, balance: str | None = None,
+                        rtol: float = 1e-6, negative: str = "raise") -> IOTable:
+        """A symmetric table from supply and use (make and use) tables.
+
+        Parameters
+        ----------
+        make : DataFrame (m, c)
+            Make (supply) table: industries × commodities, money.
+        use : DataFrame (c, m)
+            Intermediate use: commodities × industries, money (labels as in ``make``).
+        final_demand : DataFrame (c, k) or Series
+            Final demand for commodities (a negative ``imports`` column in a competitive table).
+        va : DataFrame (r, m), optional
+            Value added by industry (``compensation`` enables type II).
+        kind : {"industry", "commodity"}
+            Industry × industry or commodity × commodity.
+        technology : {"industry", "commodity"}
+            Industry technology with market shares (BEA's method), or commodity technology
+            (square, invertible make table only).
+        scrap : label, optional
+            The scrap commodity, for BEA's scrap adjustment (its 1997 method; industry
+            technology). The columns then do not add up to output, so ``balance`` defaults to
+            ``"warn"``.
+        employment : vector (m,), optional
+            Jobs by industry (moved to commodities like value added for ``kind="commodity"``).
+        names : DataFrame or mapping, optional
+            Names of the sectors of the chosen kind (see :meth:`from_flows` ``sectors``).
+        unit, meta, rtol, negative
+            As for :meth:`from_flows`; ``balance`` defaults to ``"raise"`` (``"warn"`` with scrap).
+
+        Formulas in :mod:`lianzhao.econ.supply_use`. Inputs of commodities that no industry
+        stands for (no domestic output, or scrap under the adjustment) become ``imports`` rows
+        labelled ``unallocated:<commodity>``; ``meta["notes"]`` says what was done.
+        """
+        V, U, E, W = supply_use.frames(make, use, final_demand, va)
+        industries, commodities = list(V.index), list(V.columns)
+        scrap_pos = None
+        if scrap is not None:
+            if scrap not in V.columns:
+                raise LabelError(f"scrap commodity {scrap!r} is not a commodity of the make table", [scrap])
+            scrap_pos = commodities.index(scrap)
+        jobs = None if employment is None else validate.vector(employment, V.index, "employment")
+        f = supply_use.symmetric_flows(V.to_numpy(float), U.to_numpy(float), E.to_numpy(float),
+                                       None if W is None else W.to_numpy(float), kind=kind, technology=technology,
+                                       scrap=scrap_pos, employment=jobs, labels=(industries, commodities))
+        labels = pd.Index(industries if kind == "industry" else commodities)[f.sectors]
+        sectors = list(labels) if names is None else (
+            names.reindex(labels) if isinstance(names, pd.DataFrame) else {s: dict(names).get(s, "") for s in labels})
+        unallocated = None
+        if len(f.unallocated_labels):
+            unallocated = pd.DataFrame(f.unallocated, columns=labels,
+                                       index=[f"unallocated:{commodities[i]}" for i in f.unallocated_labels])
+        meta = {**dict(meta or {}), "supply_use": {"kind": kind, "technology": technology, "scrap": scrap}}
+        meta["notes"] = [*meta.get("notes", []), *f.notes]
+        return cls.from_flows(
+            pd.DataFrame(f.Z, index=labels, columns=labels), pd.DataFrame(f.Y, index=labels, columns=E.columns),
+            va=None if f.va is None else pd.DataFrame(f.va, index=W.index, columns=labels), x=pd.Series(f.x, index=labels),
+            sectors=sectors, imports=unallocated,
+            employment=None if f.employment is None else pd.Series(f.employment, index=labels), unit=unit, meta=meta,
+            balance=balance or ("warn" if scrap is not None else "raise"), rtol=rtol, negative=negative,
+        )
 
     # ------------------------------------------------------------------ labelled data
     # Each property returns a new frame (or Series) over the read-only arrays: a caller that

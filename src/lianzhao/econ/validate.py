@@ -70,7 +70,7 @@ def sector_index(Z, sectors) -> tuple[pd.Index, pd.DataFrame]:
     return index, names.loc[index] if len(names) else names
 
 
-def _align(frame: pd.DataFrame | pd.Series, axis_labels, sectors: pd.Index, what: str, axis: int):
+def align(frame: pd.DataFrame | pd.Series, axis_labels, sectors: pd.Index, what: str, axis: int):
     """Reorder ``frame`` along ``axis`` to ``sectors``; raise if the label sets differ."""
     labels = pd.Index(axis_labels)
     if labels.equals(sectors):
@@ -92,8 +92,8 @@ def _align(frame: pd.DataFrame | pd.Series, axis_labels, sectors: pd.Index, what
 def square(Z, sectors: pd.Index) -> np.ndarray:
     """Z as a float (n, n) array ordered like ``sectors`` (rows and columns)."""
     if isinstance(Z, pd.DataFrame):
-        Z = _align(Z, Z.index, sectors, "Z row", 0)
-        Z = _align(Z, Z.columns, sectors, "Z column", 1)
+        Z = align(Z, Z.index, sectors, "Z row", 0)
+        Z = align(Z, Z.columns, sectors, "Z column", 1)
         return Z.to_numpy(dtype=float)
     return np.asarray(Z, dtype=float)
 
@@ -107,7 +107,7 @@ def columns(Y, sectors: pd.Index, what: str, default: str, _side: str = "rows") 
     if isinstance(Y, pd.Series):
         Y = Y.to_frame(Y.name if Y.name is not None else default)
     if isinstance(Y, pd.DataFrame):
-        Y = _align(Y, Y.index, sectors, f"{what} {_side[:-1]}", 0)
+        Y = align(Y, Y.index, sectors, f"{what} {_side[:-1]}", 0)
         return Y.to_numpy(dtype=float), pd.Index(Y.columns)
     arr = np.asarray(Y, dtype=float)
     if arr.ndim == 1:
@@ -143,7 +143,7 @@ def vector(v, sectors: pd.Index, what: str) -> np.ndarray:
     if isinstance(v, pd.DataFrame) and v.shape[1] == 1:
         v = v.iloc[:, 0]
     if isinstance(v, pd.Series):
-        v = _align(v, v.index, sectors, what, 0)
+        v = align(v, v.index, sectors, what, 0)
     arr = np.asarray(v, dtype=float)
     if arr.shape != (len(sectors),):
         raise ShapeError(f"{what} must be a vector of {len(sectors)} values; got shape {np.shape(v)}")
