@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from lianzhao.paths import DataDirError, data_dir, default_data_dir
 from lianzhao.refdata.divisions import load_divisions
 from lianzhao.refdata.gbt4754 import load_classification
-from lianzhao.refdata.uscc import ALPHABET, check_character, is_valid_uscc, uscc_error
+from lianzhao.refdata.uscc import ALPHABET, check_character, uscc_error
 from tests.conftest import needs_data
 
 
@@ -49,7 +49,7 @@ def test_the_uscc_check_digit_follows_gb_32100():
     # 9·1 + 1·3 + 3·9 + 5·27 + 0 + 1·26 + 0 + 0 + 21·20 + 0 + 0 + 0 + 1·8 + 0 + 0 + 30·30 + 4·28
     # = 1640; 1640 mod 31 = 28; 31 - 28 = 3.
     assert check_character("91350100M000100Y4") == "3"
-    assert is_valid_uscc("91350100M000100Y43")
+    assert uscc_error("91350100M000100Y43") is None
 
 
 @given(st.text(alphabet=ALPHABET, min_size=17, max_size=17), st.integers(0, 16), st.integers(1, 30))
@@ -57,7 +57,7 @@ def test_any_single_character_error_is_detected(first17, position, shift):
     code = first17 + check_character(first17)
     wrong_char = ALPHABET[(ALPHABET.index(code[position]) + shift) % 31]
     wrong = code[:position] + wrong_char + code[position + 1:]
-    assert is_valid_uscc(code) and not is_valid_uscc(wrong)
+    assert uscc_error(code) is None and uscc_error(wrong) is not None
 
 
 @pytest.mark.parametrize(("code", "reason"), [

@@ -29,7 +29,3 @@ def uscc_error(code: str) -> str | None:
     if code[17] != expected:
         return f"统一社会信用代码校验位错误：第 18 位应为 {expected}，实际为 {code[17]}。"
     return None
-
-
-def is_valid_uscc(code: str) -> bool:
-    return uscc_error(code) is None
