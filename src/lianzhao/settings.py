@@ -280,6 +280,7 @@ MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_MB", 25, minimum=1, maximum=1024) 
 # --- HTTPS, proxies and headers ----------------------------------------------------------------
 HTTPS = env_bool("HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "lianzhao.accounts.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the <body> hx-headers; no script reads the cookie
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS

@@ -62,3 +62,10 @@ def password_change(request):
         return redirect("dashboard")
     return render(request, "registration/password_change.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+def csrf_failure(request, reason=""):
+    """A refused form post (CSRF_FAILURE_VIEW): lianzhao's own page, which the Content-Security-Policy
+    allows (Django's default page has an inline style). The reason goes to the log
+    (django.security.csrf), where an operator finds a missing SECURE_PROXY_SSL_HEADER."""
+    return render(request, "403_csrf.html", status=403)
