@@ -39,7 +39,8 @@ browser-deps:
 	@$(TIMED) system-packages scripts/ensure_system_deps.sh test
 
 lint: venv
-	@$(TIMED) lint $(VENV)/bin/lint-imports
+	@$(TIMED) import-layers $(VENV)/bin/lint-imports
+	@$(TIMED) ruff $(VENV)/bin/ruff check .
 
 # --durations: the slowest tests of every run are in the log, so a slow newcomer shows at once.
 test-sqlite: venv

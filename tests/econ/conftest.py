@@ -9,7 +9,6 @@ import pytest
 
 from lianzhao.paths import DataDirError, data_dir
 
-
 # Miller, R. E. & Blair, P. D. (2009). Input-Output Analysis: Foundations and Extensions,
 # 2nd ed., Cambridge University Press, ch. 2, Table 2.3 (two-sector hypothetical example)
 # and §2.3 (its coefficients, Leontief inverse and the new final demand f = [600, 1500]).

@@ -209,8 +209,8 @@ def test_class_coverage_counts_the_share_of_a_sectors_classes():
 def test_nbs_2020_and_the_demo_nev_chain_every_node_classified(nbs_data):
     from lianzhao.demo.pack_chains import CHAINS
     from lianzhao.demo.pack_data import ENTERPRISES
-    from tests.econ.sample_region import JIMO_EXAMPLE, sample_regional_output
     from lianzhao.refdata.nbs import read_nbs
+    from tests.econ.sample_region import JIMO_EXAMPLE, sample_regional_output
 
     t = read_nbs(2020, 153, domestic=True)
     r = regionalize(t, sample_regional_output(t, **JIMO_EXAMPLE), "flq", 0.3)

@@ -225,8 +225,8 @@ def test_default_construction_shares_are_illustrative_and_sum_to_one():
 
 
 def test_nbs_2020_card_with_the_default_shares(nbs_data):
-    from tests.econ.sample_region import JIMO_EXAMPLE, sample_regional_output
     from lianzhao.refdata.nbs import read_nbs
+    from tests.econ.sample_region import JIMO_EXAMPLE, sample_regional_output
 
     t = read_nbs(2020, 153, domestic=True, employment=True)
     r = regionalize(t, sample_regional_output(t, **JIMO_EXAMPLE), "flq", 0.3)

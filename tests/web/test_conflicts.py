@@ -5,14 +5,13 @@ enterprise pages gets a clear 400, not a 500."""
 
 from __future__ import annotations
 
-
 import pytest
 from django.urls import reverse
 
 from lianzhao.audit.models import AuditRecord
 from lianzhao.enterprises.models import Enterprise
 from lianzhao.projects import services
-from lianzhao.projects.models import InvestmentProject, ProjectEvent
+from lianzhao.projects.models import ProjectEvent
 
 
 def _edit_post(project, **extra):

@@ -16,7 +16,16 @@ from django.urls import reverse
 from lianzhao.audit.models import AuditRecord
 from lianzhao.projects import files, services
 from lianzhao.projects.models import InvestmentProject, ProjectEvent, ProjectFile
-from tests.web.evidence_kit import JPG_BYTES, PDF_BYTES, PNG_BYTES, VALID_USCC, stage_kwargs, stage_post, upload, zip_bytes
+from tests.web.evidence_kit import (
+    JPG_BYTES,
+    PDF_BYTES,
+    PNG_BYTES,
+    VALID_USCC,
+    stage_kwargs,
+    stage_post,
+    upload,
+    zip_bytes,
+)
 
 TODAY = dt.date(2025, 6, 1)
 SOURCE = {"signed": "negotiating", "registered": "signed", "construction": "registered",

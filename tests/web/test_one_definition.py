@@ -18,7 +18,6 @@ from lianzhao.industries.models import ChainNode
 from lianzhao.projects.choices import EVIDENCE_FIELDS, STAGE_SPECS
 from lianzhao.projects.forms import StageChangeForm
 
-
 # --- one spec per stage ----------------------------------------------------------------------------
 
 def test_the_stage_form_has_exactly_the_specs_evidence_fields(make_project):

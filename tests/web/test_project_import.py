@@ -17,6 +17,7 @@ from lianzhao.audit.models import AuditRecord
 from lianzhao.projects.models import InvestmentProject
 from tests.web.import_kit import LABELS, import_row, upload_workbook
 
+
 def _post(client, user, rows=None, **kwargs):
     client.force_login(user)
     return client.post(reverse("project_import"), {"file": upload_workbook(rows or [], **kwargs)})

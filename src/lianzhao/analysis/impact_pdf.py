@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 
-from lianzhao.core.xlsx import Column
-from lianzhao.core.pdf import Document, draw_table, find_cjk_family
 from lianzhao.core.i18n import in_data_language
+from lianzhao.core.pdf import Document, draw_table, find_cjk_family
 from lianzhao.core.tables import Table
+from lianzhao.core.xlsx import Column
 
 PART_COLUMNS = [Column("指标", width=14), Column("直接", "amount", 10), Column("间接", "amount", 10),
                 Column("诱发", "amount", 10), Column("合计", "amount", 10)]

@@ -7,7 +7,6 @@ state, so it is safe inside a web request).
 from __future__ import annotations
 
 import functools
-import io
 
 from lianzhao.core.tables import Cell, Table
 

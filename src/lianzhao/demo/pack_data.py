@@ -14,7 +14,7 @@ ISO date, in pipeline order; signed and later stages (and projects paused after 
 ``dates["signed"]`` and ``signed_amount``; paused projects name ``paused_from``.
 """
 
-from lianzhao.demo.pack_chains import CHAINS
+from lianzhao.demo.pack_chains import CHAINS  # noqa: F401 (part of the pack: the loader reads pack.CHAINS)
 
 SOURCE_ARTICLE = "即墨区 2025-03-28 工作会议报道"
 SAMPLE_LABEL = "示例"

@@ -16,6 +16,7 @@ from lianzhao.accounts import permissions
 from lianzhao.accounts.models import Department
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.http import attachment
+from lianzhao.core.tables import PREVIEW_ROWS
 from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
 from lianzhao.dispatch import analytics, queries
 from lianzhao.dispatch.forms import AnalyticsFilterForm, DepartmentTargetForm, TargetYearForm, WeeklyReportForm
@@ -23,11 +24,11 @@ from lianzhao.dispatch.models import DepartmentTarget
 from lianzhao.dispatch.pdf import FontNotFound, weekly_pdf
 from lianzhao.dispatch.ranking import RANKING_RULE, TARGET_DEFINITION, rank_departments
 from lianzhao.dispatch.services import TARGET_FIELDS, can_edit_targets, save_department_target
-from lianzhao.core.tables import PREVIEW_ROWS
 from lianzhao.dispatch.weekly import build_weekly_report, ranking_table, report_filename
 from lianzhao.dispatch.weeks import IsoWeek
 from lianzhao.dispatch.xlsx import weekly_workbook
 from lianzhao.projects.counting import SIGNED_TOTAL_DEFINITION
+
 
 def _attachment(content: bytes, content_type: str, filename: str):
     return attachment(content, filename=filename, content_type=content_type,

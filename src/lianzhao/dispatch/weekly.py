@@ -10,14 +10,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from lianzhao.core.i18n import in_data_language
+from lianzhao.core.tables import Column, Table
 from lianzhao.dispatch.ranking import (
     RANKING_RULE,
     TARGET_DEFINITION,
     DepartmentProgress,
     rank_departments,
 )
-from lianzhao.core.i18n import in_data_language
-from lianzhao.core.tables import Column, Table
 from lianzhao.dispatch.weeks import IsoWeek
 from lianzhao.projects.choices import AttractionMethod, ProjectStage
 from lianzhao.projects.counting import SIGNED_TOTAL_DEFINITION

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from lianzhao.econ import iomath, validate
-from lianzhao.econ.errors import IOTableError, MissingDataError
 from lianzhao.econ.arrays import COMPENSATION_LABELS, HOUSEHOLD_LABELS, find_label
+from lianzhao.econ.errors import IOTableError, MissingDataError
 from lianzhao.econ.table import IOTable
 
 METHODS = ("slq", "cilq", "flq", "aflq")

@@ -67,7 +67,7 @@ COLUMNS: list[ImportColumn] = [
                       "签约及以后的阶段还须填写签约投资额；不能直接登记为暂缓或终止。已有项目的阶段只能按流程"
                       "前进一步（或暂缓、终止），与在项目页办理相同，须满足该阶段的佐证要求。"),
     *[ImportColumn(STAGE_DATE_FIELD[s], f"{data_label(s)}日期", kind="date", width=12,
-                   help=(f"日期，如 2025-03-28。" + ("新项目留空时为导入当天。" if s == ProjectStage.LEAD else
+                   help=("日期，如 2025-03-28。" + ("新项目留空时为导入当天。" if s == ProjectStage.LEAD else
                          "")) + "已登记的阶段日期不能通过导入修改；不能晚于今天；各阶段日期须按先后顺序。")
       for s in PIPELINE[:4]],
     ImportColumn("signed_amount", "签约投资额（亿元）", kind="amount", width=12,

@@ -17,7 +17,7 @@ from lianzhao.projects.services import common
 from lianzhao.projects.services.locking import lock_project
 
 
-class stored_file_cleanup:
+class stored_file_cleanup:  # noqa: N801 (a context manager used like a function: with stored_file_cleanup())
     """Delete files stored inside a transaction block if the block fails: the database rolls back
     and no orphan file stays on disk."""
 
