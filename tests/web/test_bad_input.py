@@ -175,3 +175,13 @@ def test_editing_from_an_old_version_is_refused_with_409(officer, make_project, 
     assert "已被他人修改" in response.content.decode() and "备注" in response.content.decode()
     project.refresh_from_db()
     assert project.amount == 10 and project.notes == "领导批示"
+
+
+@pytest.mark.parametrize("shares", ['{"107": NaN}', '{"107": Infinity}', '{"107": true}', '{"107": "abc"}',
+                                    '{"107": [1]}'])
+def test_impact_shares_that_are_not_numbers_are_refused_at_the_field(shares):
+    from lianzhao.analysis.forms import ProjectImpactInputForm
+
+    form = ProjectImpactInputForm({"construction_shares": shares})
+    assert not form.is_valid()
+    assert form.errors["construction_shares"] == ["比例须为数字。"]

@@ -30,10 +30,6 @@ def can_view_audit(user) -> bool:
     return role_of(user) in (Role.ADMIN, Role.LEADER)
 
 
-def can_run_analyses(user) -> bool:
-    return role_of(user) in (Role.ADMIN, Role.ANALYST, Role.LEADER)
-
-
 def can_create_project(user, department=None) -> bool:
     """Admins create anywhere; officers only for their own department."""
     role = role_of(user)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -59,8 +59,10 @@ class ProjectImpactInputForm(forms.ModelForm):
             raise forms.ValidationError(_("部门代码不存在：%(codes)s。") % {"codes": "、".join(unknown)})
         try:
             values = [Decimal(str(v)) for v in shares.values()]
-        except Exception as exc:
+        except (InvalidOperation, ValueError, TypeError) as exc:
             raise forms.ValidationError(_("比例须为数字。")) from exc
+        if any(isinstance(v, bool) for v in shares.values()) or not all(v.is_finite() for v in values):
+            raise forms.ValidationError(_("比例须为数字。"))  # true, NaN, Infinity: JSON lets them through
         if any(v < 0 for v in values):
             raise forms.ValidationError(_("比例不能为负数。"))
         if shares and abs(sum(values) - 1) > Decimal("0.001"):

@@ -80,12 +80,17 @@ def analysis_overview(request):
     return render(request, "analysis/overview.html", page)
 
 
+def _managed(request, refusal: str):
+    """The district and its analysis settings, for those who manage the analysis inputs (403 else)."""
+    permissions.require(permissions.can_manage_analysis(request.user), refusal)
+    region = current_region()
+    return region, engine.settings_for(region)
+
+
 @require_POST
 @analysis_page
 def analysis_settings_update(request):
-    permissions.require(permissions.can_manage_analysis(request.user), _("只有经济分析员和管理员可以修改分析设置。"))
-    region = current_region()
-    settings = engine.settings_for(region)
+    region, settings = _managed(request, _("只有经济分析员和管理员可以修改分析设置。"))
     form = AnalysisSettingsForm(request.POST, instance=engine.settings_for(region))
     if submit(form, lambda data: services.update_settings(settings, changes=data, acting_user=request.user)):
         messages.success(request, _("分析设置已保存，相关结果将按新设置重新计算。"))
@@ -105,9 +110,7 @@ def base_template(request):
 @require_POST
 @analysis_page
 def base_import(request):
-    permissions.require(permissions.can_manage_analysis(request.user), _("只有经济分析员和管理员可以导入区域基础数据。"))
-    region = current_region()
-    settings = engine.settings_for(region)
+    region, settings = _managed(request, _("只有经济分析员和管理员可以导入区域基础数据。"))
     form = RegionalBaseImportForm(request.POST, request.FILES)
     errors: list[str] = []
     if form.is_valid():

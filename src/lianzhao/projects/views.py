@@ -90,6 +90,14 @@ def _detail_context(request, project, **forms):
     return context
 
 
+def _editable_project(request, pk: int, refusal: str) -> InvestmentProject:
+    """The (counted) project ``pk`` if the user may change it; 404 / 403 with ``refusal`` otherwise.
+    Checked before the form is read, so an outsider never learns what the form would have said."""
+    project = get_object_or_404(InvestmentProject, pk=pk)
+    permissions.require(permissions.can_edit_project(request.user, project), refusal)
+    return project
+
+
 def _render_detail(request, project, *, status=200, **forms):
     return render(request, "projects/project_detail.html", _detail_context(request, project, **forms),
                   status=status)
@@ -113,10 +121,27 @@ def _respond_workflow(request, project, *, stage_form=None, event_form=None, sta
     return _render_detail(request, project, stage_form=stage_form, event_form=event_form, status=status)
 
 
+#: The forms of the workflow card (answered with the card for htmx); the others are on the page.
+WORKFLOW_FORMS = ("stage_form", "event_form")
+
+
+def _after_post(request, project, saved, success: str, **form):
+    """The answer to a form posted on the project page (``form``: its context name and the form):
+    saved — the message and the refreshed workflow card (htmx) or the project page; refused — the
+    card or page again with the form's errors, 400 (409 when the page was stale)."""
+    (name, bound), = form.items()
+    if saved:
+        messages.success(request, success)
+        return _respond_workflow(request, project) if name in WORKFLOW_FORMS else redirect(
+            "project_detail", pk=project.pk)
+    if name in WORKFLOW_FORMS:
+        return _respond_workflow(request, project, status=refusal_status(bound), **form)
+    return _render_detail(request, project, status=refusal_status(bound), **form)
+
+
 @require_POST
 def project_stage(request, pk):
-    project = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, project), _("您只能推进本部门的项目。"))
+    project = _editable_project(request, pk, _("您只能推进本部门的项目。"))
     form = StageChangeForm(request.POST, request.FILES, project=project)
 
     def save(data):
@@ -124,21 +149,15 @@ def project_stage(request, pk):
                                      note=data["note"], from_stage=data["from_stage"] or None,
                                      evidence=form.evidence(), upload=data["evidence_file"])
 
-    if submit(form, save):
-        messages.success(request, _("阶段已更新。"))
-        return _respond_workflow(request, project)
-    return _respond_workflow(request, project, stage_form=form, status=refusal_status(form))
+    return _after_post(request, project, submit(form, save), _("阶段已更新。"), stage_form=form)
 
 
 @require_POST
 def project_event_add(request, pk):
-    project = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, project), _("您只能为本部门的项目记录动态。"))
+    project = _editable_project(request, pk, _("您只能为本部门的项目记录动态。"))
     form = ProjectEventForm(request.POST)
-    if submit(form, lambda data: services.add_event(project, acting_user=request.user, **data)):
-        messages.success(request, _("动态已记录。"))
-        return _respond_workflow(request, project)
-    return _respond_workflow(request, project, event_form=form, status=refusal_status(form))
+    saved = submit(form, lambda data: services.add_event(project, acting_user=request.user, **data))
+    return _after_post(request, project, saved, _("动态已记录。"), event_form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -170,8 +189,7 @@ def _versioned_form_page(request, project, form, *, save, success: str, template
 
 @require_http_methods(["GET", "POST"])
 def project_edit(request, pk):
-    project = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, project), _("您只能修改本部门的项目。"))
+    project = _editable_project(request, pk, _("您只能修改本部门的项目。"))
     form = InvestmentProjectForm(request.POST or None, instance=project, user=request.user, versioned=True)
 
     def save(data):
@@ -185,8 +203,7 @@ def project_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def project_plan(request, pk):
     """Edit the milestone plan; a save from an out-of-date page is refused with 409."""
-    project = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, project), _("您只能修改本部门项目的计划节点。"))
+    project = _editable_project(request, pk, _("您只能修改本部门项目的计划节点。"))
     form = ProjectPlanForm(request.POST or None, instance=project)
 
     def save(data):
@@ -199,25 +216,19 @@ def project_plan(request, pk):
 
 @require_POST
 def project_investment_change(request, pk):
-    project = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, project), _("您只能为本部门的项目登记投资变更。"))
+    project = _editable_project(request, pk, _("您只能为本部门的项目登记投资变更。"))
     form = InvestmentChangeForm(request.POST)
-    if submit(form, lambda data: services.record_investment_change(project, acting_user=request.user, **data)):
-        messages.success(request, _("投资变更已登记。"))
-        return redirect("project_detail", pk=project.pk)
-    return _render_detail(request, project, change_form=form, status=refusal_status(form))
+    saved = submit(form, lambda data: services.record_investment_change(project, acting_user=request.user, **data))
+    return _after_post(request, project, saved, _("投资变更已登记。"), change_form=form)
 
 
 @require_POST
 def project_file_upload(request, pk):
-    project = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, project), _("您只能为本部门的项目上传材料。"))
+    project = _editable_project(request, pk, _("您只能为本部门的项目上传材料。"))
     form = ProjectFileForm(request.POST, request.FILES)
-    if submit(form, lambda data: services.attach_file(project, data["file"], stage=data["stage"],
-                                                      acting_user=request.user)):
-        messages.success(request, _("材料已上传。"))
-        return redirect("project_detail", pk=project.pk)
-    return _render_detail(request, project, file_form=form, status=refusal_status(form))
+    saved = submit(form, lambda data: services.attach_file(project, data["file"], stage=data["stage"],
+                                                           acting_user=request.user))
+    return _after_post(request, project, saved, _("材料已上传。"), file_form=form)
 
 
 @require_GET
@@ -237,8 +248,7 @@ def project_file_download(request, pk, file_pk):
 @require_POST
 def project_merge(request, pk):
     """Merge this project (a duplicate) into the project named in the form."""
-    duplicate = get_object_or_404(InvestmentProject, pk=pk)
-    permissions.require(permissions.can_edit_project(request.user, duplicate), _("您只能合并本部门的项目。"))
+    duplicate = _editable_project(request, pk, _("您只能合并本部门的项目。"))
     form = ProjectMergeForm(request.POST)
 
     def save(data):

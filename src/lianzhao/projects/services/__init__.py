@@ -19,7 +19,6 @@ from lianzhao.projects.services.lifecycle import (
     EDITABLE_FIELDS,
     add_event,
     create_project,
-    delete_project,
     update_plan,
     update_project,
 )
@@ -32,7 +31,6 @@ __all__ = [
     "attach_file",
     "change_stage",
     "create_project",
-    "delete_project",
     "merge_projects",
     "record_investment_change",
     "update_plan",

@@ -121,16 +121,6 @@ def add_event(project: InvestmentProject, *, kind: str, occurred_on: dt.date, te
 
 
 @in_data_language
-def delete_project(project: InvestmentProject, *, acting_user) -> None:
-    """Delete a project and its timeline (admins only); the audit row keeps the last values."""
-    permissions.require(permissions.role_of(acting_user) == "admin", "只有管理员可以删除项目。")
-    with transaction.atomic():
-        record_change(actor=acting_user, action=AuditAction.DELETE, obj=project,
-                      before=snapshot(project), after=None)
-        project.delete()
-
-
-@in_data_language
 def update_plan(project: InvestmentProject, *, planned: dict, acting_user,
                 expected_version: int | None = None) -> InvestmentProject:
     """Set the milestone plan (planned date per stage, keys as in :data:`PLANNED_DATE_FIELD`'s
