@@ -11,7 +11,8 @@ count, the job worker beside it), logs ``--users`` users in through the login pa
 accounts, several sessions each), then lets them work for ``--seconds``: each user opens, in a loop,
 the dashboard, the project list, a random project's page followed at once by its impact card
 fragment (the htmx request the page makes on load), and the weekly dispatch report page; every
-``--pdf-every``-th round it also downloads the weekly report's PDF. Between two clicks a user thinks
+``--pdf-every``-th round (default 25: each user about once in two to three minutes, 50 users about
+one PDF every three seconds) it also downloads the weekly report's PDF. Between two clicks a user thinks
 for a random 0.5–1.5 × ``--think`` seconds (0: no pause — a stress test, not a bureau).
 
 The **peer** is the same run against the single-process waitress server (`lianzhao serve --server
@@ -30,6 +31,7 @@ databases with the defaults).
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import datetime as dt
 import http.client
 import os
@@ -175,12 +177,10 @@ def _run_users(port: int, users: int, seconds: float, think: float, pdf_every: i
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # page -> [requests, errors]
     failures: list[str] = []
     lock = threading.Lock()
-    sessions = []
     print(f"  logging in {users} users …", flush=True)
-    for i in range(users):
-        session = Session(port)
-        session.login(ACCOUNTS[i % len(ACCOUNTS)])
-        sessions.append(session)
+    sessions = [Session(port) for _ in range(users)]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:  # logins hash passwords: a few at a time
+        list(pool.map(lambda i: sessions[i].login(ACCOUNTS[i % len(ACCOUNTS)]), range(users)))
     start = time.monotonic()
     stop_at = start + seconds
 
@@ -329,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between clicks (s); 0 = none")
-    parser.add_argument("--pdf-every", type=int, default=10, help="a user downloads the PDF every N rounds; 0 = never")
+    parser.add_argument("--pdf-every", type=int, default=25, help="a user downloads the PDF every N rounds; 0 = never")
     parser.add_argument("--warmup", type=float, default=10, help="seconds left out of the percentiles")
     parser.add_argument("--peer", action=argparse.BooleanOptionalAction, default=True,
                         help="also run the single-process waitress server as the peer (default: yes)")
