@@ -220,3 +220,16 @@ def test_progress_that_cannot_be_written_while_the_database_is_busy_does_not_fai
     monkeypatch.setattr(runner, "_in_transaction", lambda: True)  # inside one, the error must surface
     with pytest.raises(OperationalError):
         run.progress(2, 2, force=True)
+
+
+def test_the_job_list_costs_the_same_queries_for_one_job_or_many(client, personas, immediate_jobs,
+                                                                   django_assert_max_num_queries):
+    login(client, personas["admin"])
+    start_job("test.count", {"rows": "1"}, acting_user=personas["officer_a"])
+    client.get(reverse("job_list"))  # session and user cached like any later page
+    with django_assert_max_num_queries(6) as one:
+        client.get(reverse("job_list"))
+    for who in ("officer_a", "officer_b", "leader", "analyst"):
+        start_job("test.count", {"rows": "1"}, acting_user=personas[who])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(client.get(reverse("job_list")).context["page"]) == 5
