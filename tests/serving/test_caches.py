@@ -46,3 +46,11 @@ def test_settings_changed_by_another_process_are_seen_at_the_next_request(demo):
     assert after is not before and after.delta == 0.2
     assert project_impact(_project(), after).card is not card
     assert project_impact(_project(), after).card.assumptions != card.assumptions
+
+
+def test_warming_a_web_server_regionalizes_the_districts_table(demo):
+    from django.apps import apps
+
+    engine.clear_cache()
+    apps.get_app_config("analysis").warm_up()
+    assert [context.region_code for context in engine._cache.values()] == ["370215"]

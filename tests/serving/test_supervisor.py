@@ -79,6 +79,8 @@ def test_gunicorn_is_sized_from_the_cpu_count():
     assert argv[1:4] == ["-m", "gunicorn", "lianzhao.wsgi:application"]
     assert argv[argv.index("--workers") + 1] == str(config.workers)
     assert argv[argv.index("--worker-class") + 1] == "gthread"
+    # A process accepts no more connections than it has threads (no queue inside a busy process).
+    assert argv[argv.index("--worker-connections") + 1] == "4" and argv[argv.index("--keep-alive") + 1] == "0"
 
 
 def test_the_environment_sets_the_size_and_options_win(monkeypatch):
