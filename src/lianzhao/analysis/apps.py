@@ -12,7 +12,6 @@ class AnalysisConfig(AppConfig):
         workers (lianzhao.serving.warmup)."""
         from lianzhao.analysis import engine
         from lianzhao.analysis.models import AnalysisSettings
-
         from lianzhao.analysis.region import current_region
 
         tables = set(AnalysisSettings.objects.values_list("table_year", "table_sectors")) or {(2020, 153)}
