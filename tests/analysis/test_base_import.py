@@ -76,7 +76,7 @@ def test_a_region_larger_than_the_nation_is_refused():
 
 def test_a_missing_column_is_refused():
     parsed = parse_workbook(_xlsx([GOOD[0][:3]], header=HEADERS[:3]), table_sectors=153, national_totals=None)
-    assert parsed.errors[0].startswith("第 1 行：缺少列 数值、数据年份、来源、示例数据、说明/假设")
+    assert parsed.errors == ["第 1 行：缺少必填列 数值、数据年份、来源、示例数据，请使用导入模板。"]
 
 
 def test_every_error_is_listed_not_just_the_first():

@@ -1,40 +1,50 @@
 """Import of a region's base data (sector output or employment) from the Excel template.
 
-Parse every row, validate every row, then write all rows or none in one transaction. Errors read
-"第 N 行 第 M 列（列名）：原因" so a user can find each cell. The new base becomes the region's active
-base; the previous one is kept, inactive, for the record.
+Read the file with the core spreadsheet reader (limits against hostile files, headers mapped by
+label, at most :data:`MAX_ROWS` rows), validate every row, then write all rows or none in one
+transaction. Errors read "第 N 行 第 M 列（列名）：原因" so a user can find each cell. A base that
+would leave every analysis without a regional economy (every value 0, or values below the 0.01 the
+database keeps) is refused. The new base becomes the region's active base; the previous one is
+kept, inactive, for the record.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from lianzhao.analysis.choices import Measure, SectorLevel
 from lianzhao.analysis.models import RegionalBase, RegionalBaseRow
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
+from lianzhao.core.spreadsheet import SheetColumn, SheetRow, SpreadsheetRefused, read_sheet
 from lianzhao.econ import concordance
 
 COLUMNS = [
     ("level", "代码类型", "io153（投入产出153部门）、io42（42部门）或 gbt（GB/T 4754-2017 行业代码）"),
     ("code", "代码", "如 079（汽车整车）、3612（新能源车整车制造）"),
     ("name", "名称", "可选，仅供阅读"),
-    ("value", "数值", "总产出填万元；从业人员填人数；不得为负"),
+    ("value", "数值", "总产出填万元；从业人员填人数；不得为负，最多两位小数；不能全部为 0"),
     ("as_of_year", "数据年份", "如 2024"),
     ("source", "来源", "如“区统计局 2024 年规上工业统计”；示例数据须写明假设"),
     ("is_sample", "示例数据", "是/否：是否为演示用假设值"),
     ("note", "说明/假设", "可选"),
 ]
 HEADERS = [label for _, label, _ in COLUMNS]
+OPTIONAL = {"name", "note"}
+SHEET_COLUMNS = [SheetColumn(key, label, key not in OPTIONAL) for key, label, _ in COLUMNS]
+DATA_SHEET = "区域基础数据"
+#: Rows per file: the 153 sectors, or GB/T 4754 classes (about 1,400), with room to spare.
+MAX_ROWS = 5000
 LEVEL_ALIASES = {"io153": SectorLevel.IO153, "io42": SectorLevel.IO42, "gbt": SectorLevel.GBT,
                  "153": SectorLevel.IO153, "42": SectorLevel.IO42}
-YES = {"是", "y", "yes", "true", "1", "示例"}
-NO = {"否", "n", "no", "false", "0", ""}
+_VALUE = RegionalBaseRow._meta.get_field("value")
+_CENT = Decimal(1).scaleb(-_VALUE.decimal_places)
+_LARGEST = Decimal(10) ** (_VALUE.max_digits - _VALUE.decimal_places)
 
 
 class BaseImportError(Exception):
@@ -69,7 +79,7 @@ def template_workbook() -> bytes:
     """The empty template: a data sheet with the header row and a sheet explaining each column."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "区域基础数据"
+    ws.title = DATA_SHEET
     ws.append(HEADERS)
     ws.append(["io153", "079", "汽车整车", 4500000, 2024, "示例：45万辆 × 10万元/辆", "是", "示例假设"])
     for i, width in enumerate([10, 8, 22, 14, 10, 36, 10, 30], start=1):
@@ -79,104 +89,97 @@ def template_workbook() -> bytes:
     for _, label, help_text in COLUMNS:
         notes.append([label, help_text])
     notes.append(["", "同一代码只能出现一次；全部行校验通过才会导入，任何一行有误则整个文件不导入。"])
+    notes.append(["", f"每个文件最多 {MAX_ROWS:,} 行。"])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def _cell_error(line: int, key: str, reason: str) -> str:
-    index = [k for k, _, _ in COLUMNS].index(key)
-    return f"第 {line} 行 第 {index + 1} 列（{COLUMNS[index][1]}）：{reason}"
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def parse_workbook(data: bytes, *, table_sectors: int, national_totals: dict[str, float] | None,
+def parse_workbook(data, *, table_sectors: int, national_totals: dict[str, float] | None,
                    measure: str = Measure.OUTPUT, table_year: int = 2020) -> ParsedBase:
-    """Read and validate every row. ``national_totals`` (sector → national output or jobs of the
-    table) lets the parser refuse regional values larger than the nation's."""
+    """Read and validate every row of ``data`` (the file's bytes or an open file). ``national_totals``
+    (sector → national output or jobs of the table) lets the parser refuse regional values larger
+    than the nation's."""
     result = ParsedBase()
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        result.errors.append("无法读取文件：请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")
+        rows = read_sheet(io.BytesIO(data) if isinstance(data, bytes) else data, SHEET_COLUMNS,
+                          max_rows=MAX_ROWS, sheet=DATA_SHEET)
+    except SpreadsheetRefused as exc:
+        result.errors.extend(exc.messages)
         return result
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, ())]
-    missing = [h for h in HEADERS if h not in header]
-    if missing:
-        result.errors.append(f"第 1 行：缺少列 {'、'.join(missing)}（请使用模板）。")
-        return result
-    position = {key: header.index(label) for key, label, _ in COLUMNS}
     seen: dict[tuple[str, str], int] = {}
-    for line, values in enumerate(rows, start=2):
-        cells = {key: (values[i] if i < len(values) else None) for key, i in position.items()}
-        if all(_text(v) == "" for v in cells.values()):
-            continue
-        row = _parse_row(line, cells, result.errors, table_sectors, table_year)
+    for sheet_row in rows:
+        row = _parse_row(sheet_row, table_sectors, table_year)
+        result.errors.extend(str(e) for e in sheet_row.errors)
         if row is None:
             continue
         if (row.level, row.code) in seen:
-            result.errors.append(_cell_error(line, "code", f"代码 {row.code} 与第 {seen[(row.level, row.code)]} 行重复。"))
+            sheet_row.error("code", f"代码 {row.code} 与第 {seen[(row.level, row.code)]} 行重复。")
+            result.errors.append(str(sheet_row.errors[-1]))
             continue
-        seen[(row.level, row.code)] = line
+        seen[(row.level, row.code)] = row.line
         result.rows.append(row)
-    if not result.rows and not result.errors:
-        result.errors.append("文件中没有数据行。")
+    if not result.errors and not any(r.value for r in result.rows):
+        unit = "万元" if measure == Measure.OUTPUT else "人"
+        result.errors.append(f"所有行的数值都为 0（{unit}）：区域经济规模不能为 0，请填写各部门的实际数值。")
     if national_totals and not result.errors:
         _check_against_nation(result, national_totals, measure, table_year)
     return result
 
 
-def _parse_row(line, cells, errors, table_sectors, table_year) -> ParsedRow | None:
-    problems = []
-    level = LEVEL_ALIASES.get(_text(cells["level"]).lower())
+def _value(row: SheetRow) -> Decimal:
+    """The value, rounded to the 0.01 the database keeps; refused when it is not a finite number,
+    is negative, would round away to 0, or has more digits than the column holds."""
+    text = row.text("value").replace(",", "")
+    try:
+        value = Decimal(text)
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        row.error("value", f"“{row.text('value')}”不是数字。")
+        return Decimal(0)
+    if value < 0:
+        row.error("value", f"数值 {text} 为负数，不允许。")
+        return Decimal(0)
+    rounded = value.quantize(_CENT, rounding=ROUND_HALF_UP) if value < _LARGEST else value
+    if value and not rounded:
+        row.error("value", f"数值 {text} 小于 {_CENT}，过小（请检查单位：总产出填万元，从业人员填人数）。")
+    elif rounded >= _LARGEST:
+        row.error("value", f"数值 {text} 过大（请检查单位：总产出填万元，从业人员填人数）。")
+    return rounded
+
+
+def _parse_row(row: SheetRow, table_sectors, table_year) -> ParsedRow | None:
+    errors_before = len(row.errors)
+    level = LEVEL_ALIASES.get(row.text("level").lower())
     if level is None:
-        problems.append(_cell_error(line, "level", f"代码类型“{_text(cells['level'])}”无效，应为 io153、io42 或 gbt。"))
-    code = _text(cells["code"])
+        row.error("level", f"代码类型“{row.text('level')}”无效，应为 io153、io42 或 gbt。")
+    code = row.text("code")
     if level == SectorLevel.IO153 and code.isdigit():
         code = code.zfill(3)
     elif level == SectorLevel.IO42 and code.isdigit():
         code = code.zfill(2)
     sector = ""
     if not code:
-        problems.append(_cell_error(line, "code", "代码不能为空。"))
+        row.error("code", "代码不能为空。")
     elif level is not None:
         sector, why = _sector_of(level, code, table_sectors, table_year)
         if why:
-            problems.append(_cell_error(line, "code", why))
-    try:
-        value = Decimal(_text(cells["value"]).replace(",", ""))
-        if not value.is_finite():
-            raise InvalidOperation
-        if value < 0:
-            problems.append(_cell_error(line, "value", f"数值 {value} 为负数，不允许。"))
-    except InvalidOperation:
-        value = Decimal(0)
-        problems.append(_cell_error(line, "value", f"“{_text(cells['value'])}”不是数字。"))
-    year_text = _text(cells["as_of_year"])
-    year = int(year_text) if year_text.isdigit() else 0
+            row.error("code", why)
+    value = _value(row)
+    year_text = row.text("as_of_year")
+    year = int(year_text) if year_text.isascii() and year_text.isdigit() and len(year_text) == 4 else 0
     if not 1990 <= year <= 2100:
-        problems.append(_cell_error(line, "as_of_year", f"数据年份“{year_text}”无效，应为四位年份。"))
-    source = _text(cells["source"])
+        row.error("as_of_year", f"数据年份“{year_text}”无效，应为四位年份。")
+    source = row.text("source")
     if not source:
-        problems.append(_cell_error(line, "source", "请写明数据来源（示例数据写明假设）。"))
-    sample_text = _text(cells["is_sample"]).lower()
-    if sample_text not in YES | NO:
-        problems.append(_cell_error(line, "is_sample", f"“{_text(cells['is_sample'])}”无效，应为“是”或“否”。"))
-    errors.extend(problems)
-    if problems:
+        row.error("source", "请写明数据来源（示例数据写明假设）。")
+    is_sample = row.yes_no("is_sample")
+    if len(row.errors) > errors_before:
         return None
-    return ParsedRow(line=line, level=level, code=code, name=_text(cells["name"])[:64], value=value,
-                     as_of_year=year, source=source[:200], is_sample=sample_text in YES,
-                     note=_text(cells["note"])[:255], sector=sector)
+    return ParsedRow(line=row.number, level=level, code=code, name=row.text("name")[:64], value=value,
+                     as_of_year=year, source=source[:200], is_sample=is_sample,
+                     note=row.text("note")[:255], sector=sector)
 
 
 def _sector_of(level: str, code: str, table_sectors: int, table_year: int) -> tuple[str, str]:
