@@ -86,10 +86,7 @@ class InvestmentProjectForm(forms.ModelForm):
                            % {"node": node.name, "industry": industry.name})
         name, investor = data.get("name"), data.get("investor")
         if name:
-            clash = InvestmentProject.all_objects.filter(name=name, investor=investor)
-            if self.instance.pk:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
+            if self.name_taken(name, investor):
                 message = (_("投资方“%(investor)s”已有同名项目“%(name)s”，请勿重复登记。") if investor
                            else _("未填投资方的项目中已有同名项目“%(name)s”，请勿重复登记。"))
                 self.add_error("name", message % {"investor": investor, "name": name})
@@ -97,9 +94,20 @@ class InvestmentProjectForm(forms.ModelForm):
                 self._warn_duplicates(name, investor, industry)
         return data
 
+    def name_taken(self, name, investor) -> bool:
+        """Whether another project (merged ones included) has this investor and name. The Excel
+        import overrides this and :meth:`find_duplicates` with lookups made once per file."""
+        clash = InvestmentProject.all_objects.filter(name=name, investor=investor)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        return clash.exists()
+
+    def find_duplicates(self, name, investor, industry) -> list:
+        return find_duplicate_candidates(name=name, investor=investor, industry=industry)
+
     def _warn_duplicates(self, name, investor, industry) -> None:
         # 一个项目一个身份: show likely duplicates and ask for an explicit "仍然创建".
-        self.duplicate_candidates = find_duplicate_candidates(name=name, investor=investor, industry=industry)
+        self.duplicate_candidates = self.find_duplicates(name, investor, industry)
         if self.duplicate_candidates and not self.cleaned_data.get("confirm_duplicate"):
             self.add_error("confirm_duplicate", _(
                 "发现 %(count)s 个疑似重复的项目（名称相似度 ≥ %(threshold)s），请先核对；确认不是同一项目后"
