@@ -54,12 +54,22 @@ def record_change(
     *, actor, action: str, obj: models.Model, before: dict | None, after: dict | None, reason: str = ""
 ) -> AuditRecord:
     """Write one audit row for ``obj``. ``before`` is None on create, ``after`` None on delete."""
+    record = audit_record(actor=actor, action=action, obj=obj, before=before, after=after, reason=reason)
+    record.save()
+    return record
+
+
+def audit_record(
+    *, actor, action: str, obj: models.Model, before: dict | None, after: dict | None, reason: str = ""
+) -> AuditRecord:
+    """The unsaved audit row :func:`record_change` writes, for services that write many rows at once
+    with ``AuditRecord.objects.bulk_create`` (the Excel import) in their own transaction."""
     if action not in AuditAction.values:
         raise ValueError(f"unknown audit action {action!r}")
     actor_obj = actor if getattr(actor, "pk", None) else None
     with data_language():  # an object's name may include a choice label; the trail stays Chinese
         object_repr = str(obj)[:255]
-    return AuditRecord.objects.create(
+    return AuditRecord(
         actor=actor_obj,
         actor_name=(str(actor_obj) if actor_obj else "系统"),
         action=action,

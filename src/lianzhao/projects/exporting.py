@@ -79,6 +79,9 @@ COLUMNS: list[ImportColumn] = [
                  help="已有项目本次变更阶段时的说明；变更为暂缓或终止时必填（原因）。"),
     ImportColumn("confirm_duplicate", "确认不是重复项目", width=12,
                  help="新项目与已有项目名称相似时，系统会报“疑似重复”；核对后确认不是同一项目，填“是”再导入。"),
+    ImportColumn("version", "版本", kind="int", width=6,
+                 help="系统填写，请勿修改。导出时项目的版本号；重新导入时，若项目在导出后已在网页上被修改，该行会被拒绝，"
+                      "以免旧文件覆盖新的修改（请重新导出后再改）。有 ID 的行必须带此列；新项目留空。"),
 ]
 
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
@@ -145,7 +148,7 @@ def project_row(project) -> list:
         "source": project.source, "department": project.department.name,
         "officer": project.officer.username if project.officer else "", "notes": project.notes,
         "stage": project.get_stage_display(), "signed_amount": project.signed_amount,
-        "stage_note": "", "confirm_duplicate": "",
+        "stage_note": "", "confirm_duplicate": "", "version": project.version,
     }
     for field in STAGE_DATE_FIELD.values():
         values[field] = getattr(project, field)

@@ -1,36 +1,40 @@
 """Bulk import of projects from the Excel template (:mod:`lianzhao.projects.exporting`).
 
-Parse → validate every row with :class:`~lianzhao.projects.forms.InvestmentProjectForm` (plus the
-stage and date rules below) → write all rows or none in one transaction. Every problem is reported as
-"第 N 行 第 M 列（列名）: 原因" with N the spreadsheet row and M the column as the user's file has them.
+Read the file with the core spreadsheet reader (streamed, with limits against hostile files) → look
+up every name the file uses once → validate every row with the project form (its lookups answered
+from memory, likely duplicates from one :class:`~lianzhao.projects.duplicates.DuplicateIndex`) plus
+the stage, date and version rules below → if any row is wrong, write nothing and return every error
+as "第 N 行 第 M 列（列名）：原因" (N the spreadsheet row, M the column as the user's file has them).
 
-A row updates an existing project when its ``ID`` names one, else when a project with the same investor
-and name exists; otherwise it creates one. Updates go through
-:func:`~lianzhao.projects.services.update_project` (one audit row when something changed) and stage
-moves through :func:`~lianzhao.projects.services.change_stage` (its own audit row); a new project may be
-created directly at a later main-line stage with that stage's dates (:func:`create_imported_project`).
+Otherwise everything is written in one short transaction (:mod:`lianzhao.projects.import_writing`):
+all the reading and checking happened before it, so SQLite's write lock is held for the inserts
+only, not for the minutes the checks of a large file take, and other users' saves wait a moment
+instead of failing.
+
+A row updates an existing project when its ``ID`` names one, else when a project with the same
+investor and name exists; otherwise it creates one. A row that changes an existing project must
+carry the project's ``版本`` as exported, so an old file cannot overwrite a later edit.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseModelForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import load_workbook
 
 from lianzhao.accounts import permissions
 from lianzhao.accounts.choices import Role
 from lianzhao.accounts.models import Department, User
-from lianzhao.audit.choices import AuditAction
-from lianzhao.audit.services import record_change, snapshot
 from lianzhao.core.i18n import in_data_language
+from lianzhao.core.spreadsheet import CellError, SheetColumn, SheetRow, SpreadsheetRefused, read_sheet
 from lianzhao.enterprises.models import Enterprise
 from lianzhao.industries.models import ChainNode, Industry
 from lianzhao.projects import services
@@ -39,17 +43,23 @@ from lianzhao.projects.choices import (
     SIGNED_OR_LATER,
     STAGE_DATE_FIELD,
     AttractionMethod,
-    EventKind,
     ProjectStage,
 )
+from lianzhao.projects.duplicates import DuplicateIndex, describe
 from lianzhao.projects.exporting import COLUMN_BY_KEY, COLUMNS, DATA_SHEET
 from lianzhao.projects.forms import InvestmentProjectForm
-from lianzhao.projects.models import InvestmentProject, ProjectEvent
+from lianzhao.projects.import_writing import ImportResult, build_imported_project, write_rows
+from lianzhao.projects.models import InvestmentProject
 
-MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_BYTES = 20 * 1024 * 1024
 DATE_KEYS = set(STAGE_DATE_FIELD.values())
-_YES = {"是", "y", "yes", "true", "1", "确认"}
+SHEET_COLUMNS = [SheetColumn(c.key, c.label, c.required) for c in COLUMNS]
+#: Foreign keys of the project form, checked against the form's querysets read once per file.
+FOREIGN_KEYS = ("investor", "industry", "chain_node", "department", "officer")
+_NUMBER = re.compile(r"[0-9]{1,19}")
+_MAX_ID = 2**63 - 1  # the largest id a database integer column holds
+_CHUNK = 900  # values per IN (...) query, below every database's parameter limit
 
 
 class ProjectImportForm(forms.Form):
@@ -66,137 +76,52 @@ class ProjectImportForm(forms.Form):
         return upload
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem: spreadsheet row and column (1-based, as in the user's file) or None."""
-
-    row: int | None
-    column: int | None
-    label: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        if self.column is None:
-            return f"第 {self.row} 行: {self.message}"
-        return f"第 {self.row} 行 第 {self.column} 列（{self.label}）: {self.message}"
-
-
-@dataclass
-class ImportResult:
-    created: list[InvestmentProject] = field(default_factory=list)
-    updated: list[InvestmentProject] = field(default_factory=list)
-    stage_changes: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class _Failed(Exception):
-    """Raised inside the transaction to roll every row back when any row failed."""
-
-
 @dataclass
 class _Row:
-    number: int
-    cells: dict[str, object]
-    positions: dict[str, int]
-    errors: list[RowError] = field(default_factory=list)
+    """One data row and what validating it found: the project it updates (None: a new one), the
+    form's cleaned data, the target stage, stage dates, the signed amount and the version given."""
+
+    src: SheetRow
     project: InvestmentProject | None = None
     data: dict = field(default_factory=dict)
     stage: str = ""
     dates: dict[str, dt.date] = field(default_factory=dict)
-    signed_amount: Decimal | None = None
+    signed_amount: object = None
+    version: int | None = None
+    confirmed: bool = False
+    changes: dict = field(default_factory=dict)
+    new_project: InvestmentProject | None = None
 
-    def error(self, key: str | None, message: str) -> None:
-        label = COLUMN_BY_KEY[key].label if key in COLUMN_BY_KEY else ""
-        self.errors.append(RowError(self.number, self.positions.get(key) if key else None, label, message))
+    @property
+    def number(self) -> int:
+        return self.src.number
+
+    @property
+    def errors(self) -> list[CellError]:
+        return self.src.errors
 
     def text(self, key: str) -> str:
-        value = self.cells.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return str(value).strip()
+        return self.src.text(key)
+
+    def error(self, key: str | None, message: str) -> None:
+        self.src.error(key, message)
+
+    @property
+    def moves(self) -> bool:
+        return bool(self.project is not None and self.stage and self.stage != self.project.stage)
 
 
-# --- reading the file ------------------------------------------------------------------------------
-
-def read_rows(upload) -> list[_Row]:
-    """The non-empty data rows of the 项目 sheet (or the first sheet), cells keyed by column key.
-    Raises ValidationError with every problem of the file's shape (not an xlsx, unknown or missing
-    column headers, too many rows)."""
-    try:
-        wb = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises several types for a file that is not a workbook
-        raise ValidationError("无法读取文件：不是有效的 Excel（.xlsx）文件。") from None
-    ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None) or ()
-    by_label = {c.label: c.key for c in COLUMNS}
-    positions, problems = {}, []
-    for index, raw in enumerate(header, start=1):
-        label = str(raw or "").strip().rstrip("*＊").strip()
-        if not label:
-            continue
-        if label not in by_label:
-            problems.append(f"第 1 行 第 {index} 列（{label}）: 不是模板中的列名，请使用导入模板。")
-        elif by_label[label] in positions:
-            problems.append(f"第 1 行 第 {index} 列（{label}）: 列名重复。")
-        else:
-            positions[by_label[label]] = index
-    missing = [c.label for c in COLUMNS if c.required and c.key not in positions]
-    if missing:
-        problems.append("缺少必填列：" + "、".join(missing) + "。请使用导入模板。")
-    if problems:
-        raise ValidationError(problems)
-    out = []
-    for number, values in enumerate(rows, start=2):
-        cells = {key: values[pos - 1] if pos - 1 < len(values) else None for key, pos in positions.items()}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
-            continue
-        if len(out) == MAX_ROWS:
-            raise ValidationError(f"单次最多导入 {MAX_ROWS} 行，请拆分文件。")
-        out.append(_Row(number, cells, positions))
-    if not out:
-        raise ValidationError("文件中没有数据行（第 1 行为列名，从第 2 行起每行一个项目）。")
-    return out
+def project_id(text: str) -> int | None:
+    """The project id a cell names: digits only, within what a database integer holds."""
+    if _NUMBER.fullmatch(text) and 0 < int(text) <= _MAX_ID:
+        return int(text)
+    return None
 
 
-def _date(row: _Row, key: str) -> dt.date | None:
-    value = row.cells.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip().replace("/", "-").replace(".", "-")
-    try:
-        year, month, day = (int(p) for p in text.split("-"))
-        return dt.date(year, month, day)
-    except ValueError:
-        row.error(key, f"“{value}”不是有效日期，请填写如 2025-03-28。")
-        return None
-
-
-def _decimal(row: _Row, key: str) -> Decimal | None:
-    text = row.text(key)
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        row.error(key, f"“{text}”不是数字，单位亿元，如 12.5。")
-        return None
-    if value < 0:
-        row.error(key, "不能为负数。")
-    return value
+def _chunks(values: list):
+    values = list(values)
+    for start in range(0, len(values), _CHUNK):
+        yield values[start:start + _CHUNK]
 
 
 # --- reference values --------------------------------------------------------------------------------
@@ -204,14 +129,15 @@ def _decimal(row: _Row, key: str) -> Decimal | None:
 class _Lookups:
     """Every reference row the file can name, read once (not once per row)."""
 
-    def __init__(self, rows: list[_Row]):
+    def __init__(self, rows: list[_Row], acting_user):
         self.industries = {i.name: i for i in Industry.objects.all()}
         self.nodes = {(n.industry_id, n.name): n for n in ChainNode.objects.all()}
         self.departments = {}
         for d in Department.objects.all():
             self.departments[d.name] = self.departments[d.code] = d
-        names = {r.text("investor") for r in rows} - {""}
-        self.enterprises = {e.name: e for e in Enterprise.objects.filter(name__in=names)}
+        self.enterprises = {}
+        for names in _chunks({r.text("investor") for r in rows} - {""}):
+            self.enterprises.update({e.name: e for e in Enterprise.objects.filter(name__in=names)})
         officers = list(User.objects.filter(role=Role.OFFICER, is_active=True))
         self.officers = {u.username: u for u in officers}
         for u in officers:
@@ -219,10 +145,98 @@ class _Lookups:
                 self.officers.setdefault(u.display_name, u)
         self.methods = {m.label: m.value for m in AttractionMethod} | {m.value: m.value for m in AttractionMethod}
         self.stages = {s.label: s.value for s in ProjectStage} | {s.value: s.value for s in ProjectStage}
-        ids = [int(r.text("id")) for r in rows if r.text("id").isdigit()]
-        self.by_id = InvestmentProject.all_objects.in_bulk(ids)
-        self.by_identity = {(p.investor_id, p.name): p for p in InvestmentProject.all_objects.filter(
-            name__in={r.text("name") for r in rows})}
+        self.by_id = {}
+        for ids in _chunks({i for r in rows if (i := project_id(r.text("id")))}):
+            self.by_id.update(InvestmentProject.all_objects.in_bulk(ids))
+        self.by_identity = {}
+        for names in _chunks({r.text("name") for r in rows} - {""}):
+            self.by_identity.update({(p.investor_id, p.name): p
+                                     for p in InvestmentProject.all_objects.filter(name__in=names)})
+        self.acting_user = acting_user
+        self.fields_new: dict = {}
+        self.fields_existing: dict = {}
+        self.duplicates: DuplicateIndex | None = None
+
+    def read_choices(self, rows: list[_Row]) -> None:
+        """The fields of the project form for this user, once for new projects and once for
+        existing ones, each foreign key answering from the objects its queryset holds among those
+        the file names (so the form's rules, such as an officer's own department, apply unchanged):
+        one query per key instead of one per key and row."""
+        self.fields_new = InvestmentProjectForm(user=self.acting_user).fields
+        existing = next((r.project for r in rows if r.project is not None), None)
+        self.fields_existing = (InvestmentProjectForm(instance=copy.copy(existing), user=self.acting_user).fields
+                                if existing else {})
+        for name in FOREIGN_KEYS:
+            wanted = {r.data[name] for r in rows if isinstance(r.data.get(name), int)}
+            objects = {}
+            for pks in _chunks(wanted):
+                objects.update({o.pk: o for o in self.fields_new[name].queryset.filter(pk__in=pks)})
+            for fields in (self.fields_new, self.fields_existing):
+                if name in fields:
+                    fields[name].to_python = functools.partial(_known, fields[name], objects)
+
+    def read_duplicates(self, rows: list[_Row]) -> None:
+        """The likely-duplicate search over the projects of every investor and industry new rows name."""
+        new = [r for r in rows if r.project is None and not r.confirmed]
+        self.duplicates = DuplicateIndex.for_scope(
+            investor_ids={r.data["investor"] for r in new if isinstance(r.data.get("investor"), int)},
+            industry_ids={r.data["industry"] for r in new if isinstance(r.data.get("industry"), int)})
+
+
+class _RowForm(InvestmentProjectForm):
+    """The project form for one row, with its database work done once per file.
+
+    The fields are those :class:`InvestmentProjectForm` sets up for the importing user (querysets,
+    an officer's own department, "仍然创建" for new projects), built once by :class:`_Lookups` and
+    shared by every row instead of deep-copied per row (cleaning a field changes nothing in it).
+    Each foreign key is looked up among the objects its queryset returned for the whole file; names
+    against the file's identity lookup; likely duplicates in the file's index. The model's unique and
+    check constraints, a query each per row, are covered by those lookups and the fields' own
+    validators — and enforced again by the database when the rows are written.
+    """
+
+    def __init__(self, data, *, instance, look: _Lookups):
+        BaseModelForm.__init__(self, data, instance=instance)  # InvestmentProjectForm.__init__: once, in look
+        self.fields = look.fields_new if instance is None else look.fields_existing
+        self.user = look.acting_user
+        self.duplicate_candidates = []
+        self.look = look
+
+    def name_taken(self, name, investor) -> bool:
+        other = self.look.by_identity.get((investor.pk if investor else None, name))
+        return other is not None and other.pk != self.instance.pk
+
+    def find_duplicates(self, name, investor, industry) -> list:
+        if self.cleaned_data.get("confirm_duplicate"):
+            return []  # confirmed: the candidates would only feed an error message
+        investor_id = investor.pk if investor else None
+        found = self.look.duplicates.similar(name=name, investor_id=investor_id, industry_id=industry.pk)
+        return describe(found[:5], investor_id=investor_id)
+
+    def _get_validation_exclusions(self):
+        # The keys were checked against the form's querysets (read once): the model's own check,
+        # a query per key and row, adds nothing.
+        return super()._get_validation_exclusions() | set(FOREIGN_KEYS)
+
+    def _post_clean(self):
+        full_clean = self.instance.full_clean
+        self.instance.full_clean = functools.partial(full_clean, validate_constraints=False)
+        try:
+            super()._post_clean()
+        finally:
+            del self.instance.full_clean
+
+
+_RowForm.base_fields = {}  # its fields come from _Lookups, not from a deep copy per row
+
+
+def _known(form_field: forms.ModelChoiceField, objects: dict, value):
+    if value in form_field.empty_values:
+        return None
+    try:
+        return objects[int(value)]
+    except (KeyError, TypeError, ValueError):
+        raise ValidationError(form_field.error_messages["invalid_choice"], code="invalid_choice") from None
 
 
 def _reference(row: _Row, key: str, table: dict, what: str):
@@ -248,6 +262,7 @@ def _form_data(row: _Row, look: _Lookups) -> dict:
     method = row.text("method")
     if method and method not in look.methods:
         row.error("method", f"招商方式“{method}”无效。")
+    row.confirmed = row.src.yes_no("confirm_duplicate")
     return {
         "name": row.text("name"), "investor": _reference(row, "investor", look.enterprises, "企业库中的企业"),
         "industry": industry.pk if industry else "", "chain_node": node,
@@ -255,8 +270,7 @@ def _form_data(row: _Row, look: _Lookups) -> dict:
         "referrer": row.text("referrer"), "source": row.text("source"),
         "department": _reference(row, "department", look.departments, "部门"),
         "officer": _reference(row, "officer", look.officers, "招商专员（用户名）"),
-        "notes": row.text("notes"),
-        "confirm_duplicate": "on" if row.text("confirm_duplicate").lower() in _YES else "",
+        "notes": row.text("notes"), "confirm_duplicate": "on" if row.confirmed else "",
     }
 
 
@@ -265,7 +279,7 @@ def _form_data(row: _Row, look: _Lookups) -> dict:
 def _identify(row: _Row, look: _Lookups, seen: dict, acting_user) -> None:
     text_id = row.text("id")
     if text_id:
-        project = look.by_id.get(int(text_id)) if text_id.isdigit() else None
+        project = look.by_id.get(project_id(text_id))
         if project is None:
             row.error("id", f"编号 {text_id} 的项目不存在；新项目请留空此列。")
             return
@@ -295,7 +309,7 @@ def _check_new_stage(row: _Row, today: dt.date) -> None:
     reached = PIPELINE[: PIPELINE.index(stage) + 1]
     if stage == ProjectStage.LEAD:
         row.dates.setdefault(STAGE_DATE_FIELD[stage], today)
-    elif STAGE_DATE_FIELD[stage] not in row.dates:
+    elif STAGE_DATE_FIELD[stage] not in row.dates and not row.text(STAGE_DATE_FIELD[stage]):
         row.error(STAGE_DATE_FIELD[stage], f"阶段为“{ProjectStage(stage).label}”时须填写{ProjectStage(stage).label}日期。")
     for later in PIPELINE[PIPELINE.index(stage) + 1:]:
         if STAGE_DATE_FIELD[later] in row.dates:
@@ -307,7 +321,7 @@ def _check_new_stage(row: _Row, today: dt.date) -> None:
             row.error(STAGE_DATE_FIELD[s], f"不能早于{previous[0].label}日期 {previous[1]:%Y-%m-%d}。")
         if on:
             previous = (s, on)
-    if stage in SIGNED_OR_LATER and row.signed_amount is None:
+    if stage in SIGNED_OR_LATER and row.signed_amount is None and not row.text("signed_amount"):
         row.error("signed_amount", "签约及以后阶段的项目须填写签约投资额（亿元）。")
     if stage not in SIGNED_OR_LATER and row.signed_amount is not None:
         row.error("signed_amount", "项目尚未签约，不应填写签约投资额。")
@@ -316,7 +330,7 @@ def _check_new_stage(row: _Row, today: dt.date) -> None:
 def _check_existing_stage(row: _Row) -> None:
     """An existing project: recorded dates and amounts stay; only the target stage's date is new."""
     project = row.project
-    target_date = STAGE_DATE_FIELD.get(row.stage) if row.stage and row.stage != project.stage else None
+    target_date = STAGE_DATE_FIELD.get(row.stage) if row.moves else None
     for key, on in row.dates.items():
         if key != target_date and getattr(project, key) != on:
             row.error(key, "已登记的阶段日期不能通过导入修改；阶段日期随阶段变更登记。")
@@ -325,26 +339,50 @@ def _check_existing_stage(row: _Row) -> None:
         row.error("signed_amount", "签约投资额在签约时登记，不能通过导入修改；增资等请在项目页登记投资变更。")
 
 
-def _validate(row: _Row, look: _Lookups, seen: dict, acting_user, today: dt.date) -> None:
-    data = _form_data(row, look)
-    _identify(row, look, seen, acting_user)
-    stage_text = row.text("stage")
-    row.stage = look.stages.get(stage_text, "") if stage_text else ""
-    if stage_text and not row.stage:
-        row.error("stage", f"阶段“{stage_text}”无效。")
-    for key in DATE_KEYS:
-        if (on := _date(row, key)) is not None:
-            if on > today:
-                row.error(key, f"日期 {on:%Y-%m-%d} 晚于今天。")
-            row.dates[key] = on
-    row.signed_amount = _decimal(row, "signed_amount")
-    if row.project is None:
-        _check_new_stage(row, today)
-    elif not row.project.merged_into_id:
-        _check_existing_stage(row)
-    # The form writes cleaned values onto its instance: give it a copy, so the project keeps the
-    # stored values that the update compares against (Model.__getstate__ copies the field cache too).
-    form = InvestmentProjectForm(data, instance=copy.copy(row.project) if row.project else None, user=acting_user)
+_SIGNED_AMOUNT = InvestmentProject._meta.get_field("signed_amount").formfield(error_messages={
+    "invalid": "不是数字，单位亿元，如 12.5。", "max_digits": "数字过大：单位亿元，最多 10 位整数、2 位小数。",
+    "max_whole_digits": "数字过大：单位亿元，最多 10 位整数、2 位小数。",
+    "max_decimal_places": "最多两位小数（单位亿元）。"})
+
+
+def _signed_amount(row: _Row):
+    """The signed amount, checked by the model field's own form field (digits, two decimals, ≥ 0;
+    NaN and infinity are not numbers)."""
+    text = row.text("signed_amount")
+    if not text:
+        return None
+    try:
+        return _SIGNED_AMOUNT.clean(text)
+    except ValidationError as exc:
+        for message in exc.messages:
+            row.error("signed_amount", f"“{text}”{message}" if message.startswith("不是数字") else message)
+        return None
+
+
+def _check_version(row: _Row, has_column: bool) -> None:
+    """A row that changes an existing project carries the version it was exported at; an older one
+    would overwrite someone's later edit (lost update), so it is refused."""
+    text = row.text("version")
+    if text:
+        row.version = int(text) if _NUMBER.fullmatch(text) else None
+        if row.version is None:
+            row.error("version", f"版本“{text}”无效：应为导出时的整数，请勿修改此列。")
+            return
+    project = row.project
+    if project is None or project.merged_into_id or not (row.changes or row.moves):
+        return
+    if row.version is None and row.text("id"):
+        if has_column:
+            row.error("version", "有编号的行须填写版本（导出时自动填写，请勿删除）。")
+        return
+    if row.version is not None and row.version != project.version:
+        row.error("version", f"项目“{project.name}”在导出后已被修改（当前版本 {project.version}，文件中为版本 "
+                             f"{row.version}）。为免覆盖他人的修改，请重新导出后在新文件上修改再导入。")
+
+
+def _validate(row: _Row, look: _Lookups, acting_user, has_version: bool) -> None:
+    """The form, then the version. :func:`_prepare` has done the references, identity and stage."""
+    form = _RowForm(row.data, instance=copy.copy(row.project) if row.project else None, look=look)
     if not form.is_valid():
         flagged = {e.label for e in row.errors}
         for name, messages in form.errors.items():
@@ -357,97 +395,63 @@ def _validate(row: _Row, look: _Lookups, seen: dict, acting_user, today: dt.date
                     message = f"{message.split('，请先核对')[0]}（{names}）；核对后在本列填“是”再导入。"
                 row.error(key, message)
     row.data = {k: v for k, v in form.cleaned_data.items() if k in services.EDITABLE_FIELDS}
+    if row.project is not None:
+        row.changes = {k: v for k, v in row.data.items() if getattr(row.project, k) != v}
+        _check_version(row, has_version)
+    elif not row.errors:
+        try:
+            row.new_project = build_imported_project(data=row.data, stage=row.stage or ProjectStage.LEAD,
+                                                     dates=row.dates, signed_amount=row.signed_amount,
+                                                     acting_user=acting_user)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    row.error(name if name in COLUMN_BY_KEY else None, message)
 
 
-# --- writing -----------------------------------------------------------------------------------------
-
-def create_imported_project(*, data: dict, stage: str, dates: dict, signed_amount, acting_user,
-                            reason: str) -> InvestmentProject:
-    """Create a project directly at a main-line ``stage`` with its stage dates (a project the bureau
-    already follows elsewhere), with one stage-change event per recorded date and one audit row."""
-    permissions.require(permissions.can_create_project(acting_user, data.get("department")),
-                        "您只能为本部门导入项目。")
-    with transaction.atomic():
-        project = InvestmentProject(stage=stage, signed_amount=signed_amount, **data, **dates)
-        project.full_clean()
-        project.save()
-        previous = ""
-        for s in PIPELINE:
-            if on := dates.get(STAGE_DATE_FIELD[s]):
-                ProjectEvent.objects.create(project=project, kind=EventKind.STAGE_CHANGE, occurred_on=on,
-                                            actor=acting_user, from_stage=previous, to_stage=s,
-                                            text=f"Excel 导入：{s.label}")
-                previous = s
-        record_change(actor=acting_user, action=AuditAction.CREATE, obj=project, before=None,
-                      after=snapshot(project), reason=reason)
-    return project
-
-
-def _apply(row: _Row, result: ImportResult, acting_user) -> None:
-    reason = f"Excel 导入（第 {row.number} 行）"
+def _prepare(row: _Row, look: _Lookups, seen: dict, acting_user, today: dt.date) -> None:
+    """References, identity, stage, dates and amount: everything the form does not check."""
+    row.data = _form_data(row, look)
+    _identify(row, look, seen, acting_user)
+    stage_text = row.text("stage")
+    row.stage = look.stages.get(stage_text, "") if stage_text else ""
+    if stage_text and not row.stage:
+        row.error("stage", f"阶段“{stage_text}”无效。")
+    for key in DATE_KEYS:
+        if (on := row.src.date(key)) is not None:
+            if on > today:
+                row.error(key, f"日期 {on:%Y-%m-%d} 晚于今天。")
+            row.dates[key] = on
+    row.signed_amount = _signed_amount(row)
     if row.project is None:
-        result.created.append(create_imported_project(
-            data=row.data, stage=row.stage or ProjectStage.LEAD, dates=row.dates,
-            signed_amount=row.signed_amount, acting_user=acting_user, reason=reason))
-        return
-    project = row.project
-    changes = {k: v for k, v in row.data.items() if getattr(project, k) != v}
-    if changes:
-        services.update_project(project, changes=changes, acting_user=acting_user)
-    if row.stage and row.stage != project.stage:
-        services.change_stage(project, row.stage, acting_user=acting_user,
-                              on=row.dates.get(STAGE_DATE_FIELD.get(row.stage, "")),
-                              note=row.text("stage_note"), signed_amount=row.signed_amount,
-                              from_stage=project.stage)
-        result.stage_changes += 1
-    if changes or row.stage and row.stage != project.stage:
-        result.updated.append(project)
-    else:
-        result.unchanged += 1
-
-
-_SERVICE_FIELD_TO_KEY = {"on": None, "to_stage": "stage", "note": "stage_note"}
-
-
-def _service_errors(row: _Row, exc: Exception) -> None:
-    if isinstance(exc, PermissionDenied):
-        row.error(None, str(exc) or "没有权限。")
-        return
-    for name, messages in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
-        key = _SERVICE_FIELD_TO_KEY.get(name, name) if name else None
-        if name == "on":
-            key = STAGE_DATE_FIELD.get(row.stage)
-        for message in messages:
-            row.error(key if key in COLUMN_BY_KEY else None, message)
+        _check_new_stage(row, today)
+    elif not row.project.merged_into_id:
+        _check_existing_stage(row)
 
 
 @in_data_language
 def import_projects(upload, *, acting_user, today: dt.date | None = None) -> ImportResult:
-    """Validate every row, then create/update all of them in one transaction — or none, returning
-    every error. Raises PermissionDenied for users who may not import at all."""
+    """Validate every row, then create/update all of them in one short transaction — or none,
+    returning every error. Raises PermissionDenied for users who may not import at all."""
     permissions.require(permissions.can_create_project(acting_user), "您没有导入项目的权限。")
     today = today or timezone.localdate()
     try:
-        rows = read_rows(upload)
-    except ValidationError as exc:
-        return ImportResult(errors=[RowError(None, None, "", m) for m in exc.messages])
-    look, seen = _Lookups(rows), {}
+        rows = [_Row(src) for src in read_sheet(upload, SHEET_COLUMNS, max_rows=MAX_ROWS, sheet=DATA_SHEET)]
+        has_version = "version" in rows[0].src.sheet.positions
+        if not has_version and any(r.text("id") for r in rows):
+            raise SpreadsheetRefused([
+                "文件有“ID”列但没有“版本”列，无法确认其中的项目在导出后未被他人修改。请重新导出项目清单，"
+                "在导出的文件上修改后再导入（新项目可使用导入模板）。"])
+    except SpreadsheetRefused as exc:
+        return ImportResult(errors=exc.errors)
+    look, seen = _Lookups(rows, acting_user), {}
     for row in rows:
-        _validate(row, look, seen, acting_user, today)
-    result = ImportResult(errors=[e for row in rows for e in row.errors])
-    if result.errors:
-        return result
-    try:
-        with transaction.atomic():
-            for row in rows:
-                try:
-                    with transaction.atomic():  # a savepoint: one failing row does not hide the next
-                        _apply(row, result, acting_user)
-                except (ValidationError, PermissionDenied) as exc:
-                    _service_errors(row, exc)
-            result.errors = [e for row in rows for e in row.errors]
-            if result.errors:
-                raise _Failed
-    except _Failed:
-        return ImportResult(errors=result.errors)
-    return result
+        _prepare(row, look, seen, acting_user, today)
+    look.read_choices(rows)
+    look.read_duplicates(rows)
+    for row in rows:
+        _validate(row, look, acting_user, has_version)
+    errors = [e for row in rows for e in row.errors]
+    if errors:
+        return ImportResult(errors=errors)
+    return write_rows(rows, acting_user=acting_user)
