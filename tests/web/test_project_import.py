@@ -251,11 +251,12 @@ def test_an_id_no_database_integer_holds_is_an_error_at_its_cell(client, persona
 
 
 @pytest.mark.parametrize(("cell", "message"), [
-    ("NaN", "“NaN”不是数字，单位亿元，如 12.5。"),
-    ("Infinity", "“Infinity”不是数字，单位亿元，如 12.5。"),
+    ("NaN", "签约投资额须为数字（单位：亿元）。"),
+    ("Infinity", "签约投资额须为数字（单位：亿元）。"),
+    ("十亿", "签约投资额须为数字（单位：亿元）。"),
     ("-1", "签约投资额不能为负数。"),
-    ("1e20", "数字过大：单位亿元，最多 10 位整数、2 位小数。"),
-    ("1.005", "最多两位小数（单位亿元）。"),
+    ("1e20", "签约投资额过大：单位亿元，最多 10 位整数、2 位小数。"),
+    ("1.005", "签约投资额最多两位小数（单位亿元）。"),
 ])
 def test_a_signed_amount_that_is_not_a_sensible_number_is_an_error(client, personas, industry, cell, message):
     row = import_row(阶段="签约", 线索日期="2025-01-02", 签约日期="2025-03-03", **{"签约投资额（亿元）": cell})
@@ -350,3 +351,35 @@ def test_new_projects_get_their_events_latest_date_and_audit_rows_in_bulk(client
             ("", "lead"), ("lead", "contacted")]
         record = AuditRecord.objects.get(object_id=str(project.pk))
         assert record.after == snapshot(project) and record.actor == personas["admin"]
+
+
+# --- long files: a background job with progress ------------------------------------------------------
+
+def test_a_long_file_is_imported_by_the_worker_with_progress(client, personas, industry, monkeypatch,
+                                                             immediate_jobs):
+    from lianzhao.jobs.models import Job
+
+    monkeypatch.setattr("lianzhao.projects.importing.BACKGROUND_ROWS", 2)
+    response = _post(client, personas["officer_a"], [import_row(项目名称=f"后台导入{i}号") for i in range(3)])
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("job_detail", args=[job.pk])
+    assert (job.kind, job.state, job.started_by, job.done, job.total) == (
+        "projects.import", "succeeded", personas["officer_a"], 6, 6)
+    assert job.summary == "导入完成：新建 3 个项目，更新 0 个（其中阶段变更 0 个），0 个无变化。"
+    assert InvestmentProject.objects.filter(name__startswith="后台导入").count() == 3
+    assert AuditRecord.objects.filter(model_name="investmentproject", action="create").count() == 3
+
+
+def test_a_long_file_with_errors_fails_its_job_with_every_error_and_writes_nothing(
+        client, personas, industry, monkeypatch, immediate_jobs):
+    from lianzhao.jobs.models import Job
+
+    monkeypatch.setattr("lianzhao.projects.importing.BACKGROUND_ROWS", 2)
+    rows = [import_row(项目名称="甲"), import_row(项目名称="乙", 所属产业="无此产业"), import_row(项目名称=None)]
+    _post(client, personas["admin"], rows)
+    job = Job.objects.get()
+    assert (job.state, job.error) == ("failed", "导入未完成：发现 2 处错误，未写入任何数据。请改正后重新导入。")
+    assert job.error_details == ["第 3 行 第 4 列（所属产业）：产业“无此产业”不存在。",
+                                 "第 4 行 第 2 列（项目名称）：请填写项目名称。"]
+    assert not InvestmentProject.objects.exists()
+    assert not AuditRecord.objects.filter(model_name="investmentproject").exists()

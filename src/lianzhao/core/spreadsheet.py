@@ -162,11 +162,12 @@ class SheetLayout:
     labels: dict[str, str]
 
 
-def check_archive(file, *, max_rows: int, width: int, max_uncompressed: int = MAX_UNCOMPRESSED_BYTES) -> None:
+def check_archive(file, *, max_rows: int, width: int, max_uncompressed: int = MAX_UNCOMPRESSED_BYTES) -> int:
     """Refuse a file that is not a zip archive, that would expand beyond ``max_uncompressed`` bytes
     or :data:`MAX_ZIP_ENTRIES` parts (from the declared sizes, before anything is inflated), or any
     of whose XML parts is built to exhaust memory or time when parsed: see :func:`_scan_part`.
-    ``width`` is the number of columns the importer reads."""
+    ``width`` is the number of columns the importer reads. Returns the number of rows (empty ones
+    included) of the longest sheet: an importer may decide from it to work in the background."""
     try:
         file.seek(0)
         with zipfile.ZipFile(file) as archive:
@@ -178,17 +179,19 @@ def check_archive(file, *, max_rows: int, width: int, max_uncompressed: int = MA
                 raise SpreadsheetRefused([
                     f"文件解压后达 {total / 1024 / 1024:,.0f} MB，超过上限 {max_uncompressed // 1024 // 1024} MB，"
                     "已拒绝（可能是异常文件）。请只保留需要导入的工作表和数据后重试。"])
+            rows = 0
             for entry in entries:
                 with archive.open(entry) as part:
-                    _scan_part(part, entry, max_rows=max_rows, width=width)
+                    rows = max(rows, _scan_part(part, entry, max_rows=max_rows, width=width))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
         # RuntimeError: an encrypted part; NotImplementedError: a compression method zipfile lacks
         raise SpreadsheetRefused(["无法读取文件：不是有效的 Excel（.xlsx）文件。"]) from None
     file.seek(0)
+    return rows
 
 
-def _scan_part(part, entry: zipfile.ZipInfo, *, max_rows: int, width: int) -> None:
-    """Stream one part and stop as soon as it breaks a limit that bounds what openpyxl would later
+def _scan_part(part, entry: zipfile.ZipInfo, *, max_rows: int, width: int) -> int:
+    """Stream one part (returning its number of rows) and stop as soon as it breaks a limit that bounds what openpyxl would later
     hold in memory or spend in time. Counting is done on the bytes (``<`` that opens an element,
     ``<row`` or ``<x:row``), at the speed of inflating, never under-counting:
 
@@ -210,7 +213,7 @@ def _scan_part(part, entry: zipfile.ZipInfo, *, max_rows: int, width: int) -> No
         raise SpreadsheetRefused([f"文件中的部件 {entry.filename} 不是 UTF-8 编码，不是正常的 Excel 文件，已拒绝。"])
     root = _ROOT.match(start)
     if root is None:
-        return
+        return 0
     kind = root.group(1).decode(errors="replace")
     if kind != "worksheet" and entry.file_size > MAX_LOADED_PART_BYTES:
         raise SpreadsheetRefused([f"文件中的部件 {entry.filename} 解压后达 {entry.file_size / 1024 / 1024:,.0f} MB，"
@@ -238,6 +241,7 @@ def _scan_part(part, entry: zipfile.ZipInfo, *, max_rows: int, width: int) -> No
             if rows > row_cap:
                 raise SpreadsheetRefused([_too_long(row_cap, max_rows)])
         elements, in_row = _add(done, position, len(done), elements, in_row, limit, too_many)
+    return rows
 
 
 def _add(data: bytes, start: int, end: int, elements: int, in_row: int, limit: int, message: str) -> tuple[int, int]:

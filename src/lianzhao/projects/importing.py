@@ -34,7 +34,14 @@ from lianzhao.accounts import permissions
 from lianzhao.accounts.choices import Role
 from lianzhao.accounts.models import Department, User
 from lianzhao.core.i18n import in_data_language
-from lianzhao.core.spreadsheet import CellError, SheetColumn, SheetRow, SpreadsheetRefused, read_sheet
+from lianzhao.core.spreadsheet import (
+    CellError,
+    SheetColumn,
+    SheetRow,
+    SpreadsheetRefused,
+    check_archive,
+    read_sheet,
+)
 from lianzhao.enterprises.models import Enterprise
 from lianzhao.industries.models import ChainNode, Industry
 from lianzhao.projects import services
@@ -42,21 +49,23 @@ from lianzhao.projects.choices import (
     PIPELINE,
     SIGNED_OR_LATER,
     STAGE_DATE_FIELD,
+    STAGE_SPECS,
     AttractionMethod,
     ProjectStage,
 )
 from lianzhao.projects.duplicates import DuplicateIndex, describe
 from lianzhao.projects.exporting import COLUMN_BY_KEY, COLUMNS, DATA_SHEET
-from lianzhao.projects.forms import InvestmentProjectForm
-from lianzhao.projects.import_writing import ImportResult, build_imported_project, write_rows
+from lianzhao.projects.forms import InvestmentProjectForm, evidence_formfield
+from lianzhao.projects.import_writing import ImportResult, write_rows
 from lianzhao.projects.models import InvestmentProject
+from lianzhao.projects.services.imports import FOREIGN_KEYS, build_imported_project
 
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
+#: Files with more rows than this are imported by the background worker, with progress.
+BACKGROUND_ROWS = 1000
 DATE_KEYS = set(STAGE_DATE_FIELD.values())
 SHEET_COLUMNS = [SheetColumn(c.key, c.label, c.required) for c in COLUMNS]
-#: Foreign keys of the project form, checked against the form's querysets read once per file.
-FOREIGN_KEYS = ("investor", "industry", "chain_node", "department", "officer")
 _NUMBER = re.compile(r"[0-9]{1,19}")
 _MAX_ID = 2**63 - 1  # the largest id a database integer column holds
 _CHUNK = 900  # values per IN (...) query, below every database's parameter limit
@@ -339,15 +348,17 @@ def _check_existing_stage(row: _Row) -> None:
         row.error("signed_amount", "签约投资额在签约时登记，不能通过导入修改；增资等请在项目页登记投资变更。")
 
 
-_SIGNED_AMOUNT = InvestmentProject._meta.get_field("signed_amount").formfield(error_messages={
-    "invalid": "不是数字，单位亿元，如 12.5。", "max_digits": "数字过大：单位亿元，最多 10 位整数、2 位小数。",
-    "max_whole_digits": "数字过大：单位亿元，最多 10 位整数、2 位小数。",
-    "max_decimal_places": "最多两位小数（单位亿元）。"})
+#: The signed amount as the stage spec describes it (the stage form's own field: digits, two decimals,
+#: not negative; NaN and infinity are not numbers), with messages for numbers too large or too fine.
+_SIGNED_AMOUNT = evidence_formfield(next(f for f in STAGE_SPECS[ProjectStage.SIGNED].evidence
+                                         if f.name == "signed_amount"))
+_SIGNED_AMOUNT.error_messages.update({
+    "max_digits": "签约投资额过大：单位亿元，最多 10 位整数、2 位小数。",
+    "max_whole_digits": "签约投资额过大：单位亿元，最多 10 位整数、2 位小数。",
+    "max_decimal_places": "签约投资额最多两位小数（单位亿元）。"})
 
 
 def _signed_amount(row: _Row):
-    """The signed amount, checked by the model field's own form field (digits, two decimals, ≥ 0;
-    NaN and infinity are not numbers)."""
     text = row.text("signed_amount")
     if not text:
         return None
@@ -355,7 +366,7 @@ def _signed_amount(row: _Row):
         return _SIGNED_AMOUNT.clean(text)
     except ValidationError as exc:
         for message in exc.messages:
-            row.error("signed_amount", f"“{text}”{message}" if message.startswith("不是数字") else message)
+            row.error("signed_amount", message)
         return None
 
 
@@ -429,12 +440,30 @@ def _prepare(row: _Row, look: _Lookups, seen: dict, acting_user, today: dt.date)
         _check_existing_stage(row)
 
 
+def runs_in_background(upload) -> bool:
+    """Whether a file is long enough to import as a background job (more than
+    :data:`BACKGROUND_ROWS` rows, counted without parsing it). A file the reader refuses is not:
+    the refusal is shown at once."""
+    try:
+        return check_archive(upload, max_rows=MAX_ROWS, width=len(SHEET_COLUMNS)) > BACKGROUND_ROWS + 1
+    except SpreadsheetRefused:
+        return False
+
+
+def _no_progress(done: int, total: int | None = None, message: str | None = None) -> None:
+    pass
+
+
 @in_data_language
-def import_projects(upload, *, acting_user, today: dt.date | None = None) -> ImportResult:
+def import_projects(upload, *, acting_user, today: dt.date | None = None, progress=_no_progress) -> ImportResult:
     """Validate every row, then create/update all of them in one short transaction — or none,
-    returning every error. Raises PermissionDenied for users who may not import at all."""
+    returning every error. Raises PermissionDenied for users who may not import at all.
+
+    ``progress(done, total, message)`` is called while the file is read and checked (a background
+    job shows it); never inside the transaction."""
     permissions.require(permissions.can_create_project(acting_user), "您没有导入项目的权限。")
     today = today or timezone.localdate()
+    progress(0, None, "读取文件")
     try:
         rows = [_Row(src) for src in read_sheet(upload, SHEET_COLUMNS, max_rows=MAX_ROWS, sheet=DATA_SHEET)]
         has_version = "version" in rows[0].src.sheet.positions
@@ -444,14 +473,20 @@ def import_projects(upload, *, acting_user, today: dt.date | None = None) -> Imp
                 "在导出的文件上修改后再导入（新项目可使用导入模板）。"])
     except SpreadsheetRefused as exc:
         return ImportResult(errors=exc.errors)
+    total = 2 * len(rows)  # each row is checked twice: references and stage, then the form
+    progress(0, total, f"核对 {len(rows):,} 行的企业、产业、部门和阶段")
     look, seen = _Lookups(rows, acting_user), {}
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
         _prepare(row, look, seen, acting_user, today)
+        progress(done, total, f"核对第 {row.number:,} 行")
+    progress(len(rows), total, "查找疑似重复的项目")
     look.read_choices(rows)
     look.read_duplicates(rows)
-    for row in rows:
+    for done, row in enumerate(rows, start=len(rows) + 1):
         _validate(row, look, acting_user, has_version)
+        progress(done, total, f"校验第 {row.number:,} 行")
     errors = [e for row in rows for e in row.errors]
     if errors:
         return ImportResult(errors=errors)
+    progress(total, total, "写入数据库")
     return write_rows(rows, acting_user=acting_user)

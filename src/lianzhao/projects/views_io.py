@@ -13,7 +13,8 @@ from lianzhao.core.http import attachment
 from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
 from lianzhao.projects import exporting, lights
 from lianzhao.projects.filters import InvestmentProjectFilterSet
-from lianzhao.projects.importing import ProjectImportForm, import_projects
+from lianzhao.jobs.services import start_job
+from lianzhao.projects.importing import ProjectImportForm, import_projects, runs_in_background
 from lianzhao.projects.models import InvestmentProject, TrafficLightRule
 
 
@@ -41,11 +42,16 @@ def project_import_template(request):
 
 @require_http_methods(["GET", "POST"])
 def project_import(request):
-    """Upload a filled template; all rows are imported or none, with every error listed."""
+    """Upload a filled template; all rows are imported or none, with every error listed. A file of
+    more than ``BACKGROUND_ROWS`` rows is imported as a background job (its page shows progress)."""
     permissions.require(permissions.can_create_project(request.user), _("您没有导入项目的权限。"))
     form = ProjectImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "errors": [], "columns": exporting.COLUMNS}
     if request.method == "POST":
+        if form.is_valid() and runs_in_background(form.cleaned_data["file"]):
+            # Thousands of rows take a while: the worker imports them and the job page shows progress.
+            job = start_job("projects.import", acting_user=request.user, input_file=form.cleaned_data["file"])
+            return redirect("job_detail", job.pk)
         if form.is_valid():
             # The file's headers, stages and methods are Chinese, and so are the row errors that quote them.
             result = import_projects(form.cleaned_data["file"], acting_user=request.user)
