@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -12,6 +13,7 @@ from lianzhao.analysis.importing import HEADERS, parse_workbook
 from lianzhao.analysis.models import RegionalBase, RegionalBaseRow
 from lianzhao.audit.models import AuditRecord
 from lianzhao.core.models import Region
+from tests.conftest import needs_data
 
 NATION = {"079": 1_000_000.0, "080": 2_000_000.0, "087": 500_000.0}
 
@@ -145,3 +147,55 @@ def test_the_template_round_trips(client, personas, region):
     assert [c.value for c in wb.worksheets[0][1]] == HEADERS
     parsed = parse_workbook(response.content, table_sectors=153, national_totals=None)
     assert parsed.errors == [] and parsed.rows[0].sector == "079"
+
+
+# --- degenerate values: refused with a reason, never accepted to break every analysis page later -----
+
+@pytest.mark.parametrize(("values", "message"), [
+    ([0, 0, "0.00"], "所有行的数值都为 0（万元）：区域经济规模不能为 0，请填写各部门的实际数值。"),
+    (["1E-400", 5], "第 2 行 第 4 列（数值）：数值 1E-400 小于 0.01，过小（请检查单位：总产出填万元，从业人员填人数）。"),
+    (["0.004", 5], "第 2 行 第 4 列（数值）：数值 0.004 小于 0.01，过小（请检查单位：总产出填万元，从业人员填人数）。"),
+    (["1E+400", 5], "第 2 行 第 4 列（数值）：数值 1E+400 过大（请检查单位：总产出填万元，从业人员填人数）。"),
+    (["NaN", 5], "第 2 行 第 4 列（数值）：“NaN”不是数字。"),
+    (["-Infinity", 5], "第 2 行 第 4 列（数值）：“-Infinity”不是数字。"),
+])
+def test_values_that_leave_no_regional_economy_are_refused(values, message):
+    codes = ["079", "080", "087"]
+    rows = [["io153", code, "", value, 2024, "x", "否", ""] for code, value in zip(codes, values)]
+    parsed = parse_workbook(_xlsx(rows), table_sectors=153, national_totals=None)
+    assert parsed.errors == [message]
+
+
+def test_values_are_kept_to_the_cent_the_database_holds():
+    parsed = parse_workbook(_xlsx([["io153", "079", "", "1,234.565", 2024, "x", "否", ""]]), table_sectors=153,
+                            national_totals=None)
+    assert [r.value for r in parsed.rows] == [Decimal("1234.57")]
+
+
+def test_the_base_file_goes_through_the_same_guards_as_the_project_import():
+    from tests.web.import_kit import empty_rows_bomb, shared_strings_bomb
+
+    parsed = parse_workbook(shared_strings_bomb(1024), table_sectors=153, national_totals=None)
+    assert parsed.errors == ["文件解压后达 1,024 MB，超过上限 100 MB，已拒绝（可能是异常文件）。请只保留需要导入的工作表和数据后重试。"]
+    parsed = parse_workbook(empty_rows_bomb(HEADERS), table_sectors=153, national_totals=None)
+    assert parsed.errors == ["工作表超过 11,000 行（含空行）。请删除多余的空行，或拆分文件后分批导入（每次最多 5,000 行）。"]
+
+
+@needs_data
+@pytest.mark.parametrize("rows", [
+    [["io153", "079", "", "0.01", 2024, "最小值", "是", ""]],  # one sector, the smallest value kept
+    [["io153", "001", "", 1, 2024, "x", "是", ""], ["io153", "079", "", 0, 2024, "x", "是", ""]],  # zeros beside one
+    [["gbt", "3612", "", 99_999, 2024, "x", "是", ""]],
+], ids=["one-cent", "one-sector-among-zeros", "one-class"])
+def test_every_analysis_page_works_on_the_smallest_base_the_import_accepts(demo, client, demo_users, rows):
+    from lianzhao.analysis import engine
+    from lianzhao.projects.models import InvestmentProject
+
+    client.force_login(demo_users["analyst"])
+    response = _upload(client, _xlsx(rows))
+    assert response.status_code == 302
+    engine.clear_cache()
+    project = InvestmentProject.objects.first()
+    for url in (reverse("analysis_overview"), reverse("gap_detail", args=["nev"]), reverse("synergy"),
+                reverse("impact_card", args=[project.pk])):
+        assert client.get(url).status_code == 200, url
