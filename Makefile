@@ -52,12 +52,13 @@ test-postgres: venv
 	@$(TIMED) postgresql scripts/with_postgres.sh $(PY) -m pytest -q --durations=10 -m "not browser and not server" \
 	  --ignore=tests/econ --ignore=tests/demo/test_pack_data.py
 
-## make bench: every benchmark, each printing its table (not part of make test; ~25 minutes)
+## make bench: every benchmark, each printing its table (not part of make test; ~35 minutes)
 bench: venv
 	$(PY) bench/io_bench.py
 	$(PY) bench/gaps_bench.py
 	$(PY) bench/pipeline_bench.py
 	$(PY) bench/load_bench.py
+	$(PY) bench/import_bench.py
 
 ## make messages: collect the UI strings into the English catalogue and compile it (needs GNU gettext);
 ## translate the new entries of src/lianzhao/locale/en/LC_MESSAGES/django.po, run it again, commit both files
