@@ -162,27 +162,28 @@ class _Lookups:
             self.by_identity.update({(p.investor_id, p.name): p
                                      for p in InvestmentProject.all_objects.filter(name__in=names)})
         self.acting_user = acting_user
-        self.fields_new: dict = {}
-        self.fields_existing: dict = {}
+        self.form_new: dict = {}
+        self.form_existing: dict = {}
         self.duplicates: DuplicateIndex | None = None
 
     def read_choices(self, rows: list[_Row]) -> None:
-        """The fields of the project form for this user, once for new projects and once for
-        existing ones, each foreign key answering from the objects its queryset holds among those
-        the file names (so the form's rules, such as an officer's own department, apply unchanged):
-        one query per key instead of one per key and row."""
-        self.fields_new = InvestmentProjectForm(user=self.acting_user).fields
+        """What :class:`InvestmentProjectForm` sets up for this user (its fields with their querysets,
+        an officer's own department, "仍然创建" for new projects, and whatever else its ``__init__``
+        sets on the form), once for new projects and once for existing ones; each foreign key then
+        answers from the objects its queryset holds among those the file names (so the form's rules
+        apply unchanged): one query per key instead of one per key and row."""
         existing = next((r.project for r in rows if r.project is not None), None)
-        self.fields_existing = (InvestmentProjectForm(instance=copy.copy(existing), user=self.acting_user).fields
-                                if existing else {})
+        self.form_new = _form_state(InvestmentProjectForm(user=self.acting_user))
+        self.form_existing = (_form_state(InvestmentProjectForm(instance=copy.copy(existing), user=self.acting_user))
+                              if existing else {"fields": {}})
         for name in FOREIGN_KEYS:
             wanted = {r.data[name] for r in rows if isinstance(r.data.get(name), int)}
             objects = {}
             for pks in _chunks(wanted):
-                objects.update({o.pk: o for o in self.fields_new[name].queryset.filter(pk__in=pks)})
-            for fields in (self.fields_new, self.fields_existing):
-                if name in fields:
-                    fields[name].to_python = functools.partial(_known, fields[name], objects)
+                objects.update({o.pk: o for o in self.form_new["fields"][name].queryset.filter(pk__in=pks)})
+            for state in (self.form_new, self.form_existing):
+                if name in state["fields"]:
+                    state["fields"][name].to_python = functools.partial(_known, state["fields"][name], objects)
 
     def read_duplicates(self, rows: list[_Row]) -> None:
         """The likely-duplicate search over the projects of every investor and industry new rows name."""
@@ -206,8 +207,7 @@ class _RowForm(InvestmentProjectForm):
 
     def __init__(self, data, *, instance, look: _Lookups):
         BaseModelForm.__init__(self, data, instance=instance)  # InvestmentProjectForm.__init__: once, in look
-        self.fields = look.fields_new if instance is None else look.fields_existing
-        self.user = look.acting_user
+        self.__dict__.update(look.form_new if instance is None else look.form_existing)
         self.duplicate_candidates = []
         self.look = look
 
@@ -237,6 +237,15 @@ class _RowForm(InvestmentProjectForm):
 
 
 _RowForm.base_fields = {}  # its fields come from _Lookups, not from a deep copy per row
+
+
+def _form_state(form: InvestmentProjectForm) -> dict:
+    """What ``InvestmentProjectForm.__init__`` set on ``form`` beyond a bare model form (its fields
+    and its own attributes), to give every row's form without running it again."""
+    bare = BaseModelForm.__new__(type(form))
+    BaseModelForm.__init__(bare, instance=form.instance)
+    return {key: value for key, value in form.__dict__.items()
+            if key == "fields" or key not in bare.__dict__}
 
 
 def _known(form_field: forms.ModelChoiceField, objects: dict, value):
