@@ -45,20 +45,28 @@ class PreparedInsert:
             if returning:
                 compiler.returning_fields = model._meta.db_returning_fields
             [(statement, params)] = compiler.as_sql()
-            if len(params) < len(batch) * self.width:
+            params = list(params)
+            # Two layouts: one parameter per value, row after row (SQLite; PostgreSQL for one row),
+            # or one array per column (PostgreSQL's INSERT … SELECT * FROM UNNEST(…) for many rows).
+            by_column = len(batch) > 1 and len(params) >= self.width and all(
+                isinstance(p, list) and len(p) == len(batch) for p in params[:self.width])
+            if not by_column and len(params) < len(batch) * self.width:
                 raise ValueError("an insert value is an expression: use bulk_create")
-            self.batches.append((start, batch, statement, list(params)))
+            self.batches.append((start, batch, statement, params, by_column))
 
     def execute(self, **values: list) -> None:
         """Run the statements, with ``values[name][i]`` (a Python value) as field ``name`` of
         ``objs[i]`` for each deferred field."""
         connection = connections[self.using]
         with connection.cursor() as cursor:
-            for start, batch, statement, params in self.batches:
+            for start, batch, statement, params, by_column in self.batches:
                 for name, slot in self.slots.items():
                     prepared = [self.fields[name].get_db_prep_save(v, connection)
                                 for v in values[name][start:start + len(batch)]]
-                    params[slot:len(batch) * self.width:self.width] = prepared
+                    if by_column:
+                        params[slot] = prepared
+                    else:
+                        params[slot:len(batch) * self.width:self.width] = prepared
                 cursor.execute(statement, params)
                 if self.returning:
                     for obj, row in zip(batch, connection.ops.fetch_returned_insert_rows(cursor), strict=True):
