@@ -27,8 +27,8 @@ def test_other_users_write_while_a_large_import_runs(tmp_path):
     writes = report["writes"]
     assert [w for w in writes if w["error"]] == []
     started, finished = report["import"]
-    during = [w for w in writes if started <= w["start"] <= finished]
-    assert {"event", "login"} <= {w["kind"] for w in during} and len(during) >= 10
+    during = [w for w in writes if w["start"] <= finished and w["end"] >= started]
+    assert {"event", "login"} <= {w["kind"] for w in during} and len(during) >= 5
     # The write started while the import's transaction was open waited for its commit (the worker
     # held the transaction 0.2 s before writing), and succeeded: the transaction held the lock for
     # less than the busy timeout.
