@@ -236,9 +236,9 @@ def _measure_peer(path: Path) -> dict:
 def _measure_hostile(kind: str) -> dict:
     from openpyxl import load_workbook
 
+    from lianzhao.core.spreadsheet import SpreadsheetRefused, read_sheet
     from lianzhao.projects.exporting import COLUMNS
     from lianzhao.projects.importing import MAX_ROWS, SHEET_COLUMNS
-    from lianzhao.core.spreadsheet import SpreadsheetRefused, read_sheet
     from tests.web.import_kit import empty_rows_bomb, shared_strings_bomb
 
     data = shared_strings_bomb() if kind.startswith("strings") else empty_rows_bomb([c.label for c in COLUMNS])

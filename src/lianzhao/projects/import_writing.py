@@ -21,7 +21,11 @@ from lianzhao.projects import services
 from lianzhao.projects.choices import STAGE_DATE_FIELD
 from lianzhao.projects.exporting import COLUMN_BY_KEY
 from lianzhao.projects.models import InvestmentProject
-from lianzhao.projects.services.imports import create_imported_projects, prepare_imported_projects, update_imported_projects
+from lianzhao.projects.services.imports import (
+    create_imported_projects,
+    prepare_imported_projects,
+    update_imported_projects,
+)
 
 _CHUNK = 900  # ids per IN (...) query, below every database's parameter limit
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lianzhao.accounts import permissions
 from lianzhao.core.http import attachment
 from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
+from lianzhao.jobs.services import start_job
 from lianzhao.projects import exporting, lights
 from lianzhao.projects.filters import InvestmentProjectFilterSet
-from lianzhao.jobs.services import start_job
 from lianzhao.projects.importing import ProjectImportForm, import_projects, runs_in_background
 from lianzhao.projects.models import InvestmentProject, TrafficLightRule
 
