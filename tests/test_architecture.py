@@ -16,6 +16,7 @@ def test_import_linter_contracts_hold():
     assert result.returncode == 0, result.stdout + result.stderr
     assert " 0 broken" in result.stdout and "The Django apps in layers" in result.stdout
     assert "The framework-free core in layers" in result.stdout
+    assert "Nothing that scores companies can read the evaluation label" in result.stdout
 
 
 def test_econ_and_refdata_import_without_django_configured():
