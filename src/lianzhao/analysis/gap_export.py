@@ -6,7 +6,8 @@ from openpyxl import Workbook
 
 from lianzhao.analysis.chains import IndustryGaps
 from lianzhao.core.i18n import in_data_language
-from lianzhao.core.xlsx import Column, set_widths, setup_print, workbook_bytes, write_banner, write_header, write_row
+from lianzhao.core.xlsx import (Column, append_row, set_widths, setup_print, workbook_bytes, write_banner, write_header,
+                                write_row)
 
 COLUMNS = [
     Column("链位", width=8), Column("环节", width=18), Column("投入产出部门", width=24),
@@ -48,13 +49,26 @@ def gaps_workbook(gaps: IndustryGaps, rows: list[dict]) -> bytes:
     info = wb.create_sheet("方法与来源")
     info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 100
-    info.append(["项目", "内容"])
+    append_row(info, ["项目", "内容"])
     for label, value in ctx.assumptions():
-        info.append([label, value])
+        append_row(info, [label, value])
     for i, text in enumerate(METHOD, start=1):
-        info.append([f"方法 {i}", text])
+        append_row(info, [f"方法 {i}", text])
     for key, value in gaps.thresholds.as_dict().items():
-        info.append([f"阈值 {key}", str(value)])
-    info.append(["分类规则", "补链：有本地需求而无本地企业；强链：有本地企业但外溢比例高；延链：无本地企业、"
-                          "与本地强环节投入产出联系紧密；优势：本地企业已覆盖且本地供给充分。"])
+        append_row(info, [f"阈值 {key}", str(value)])
+    append_row(info, ["分类规则", "补链：有本地需求而无本地企业；强链：有本地企业但外溢比例高；延链：无本地企业、"
+                             "与本地强环节投入产出联系紧密；优势：本地企业已覆盖且本地供给充分。"])
     return workbook_bytes(wb)
+
+
+def gap_report_xlsx(industry) -> bytes:
+    """The gap workbook of ``industry`` in the current region as .xlsx bytes, in Chinese whatever the
+    caller's language (the twin of :func:`lianzhao.analysis.gap_pdf.gap_report_pdf`)."""
+    from lianzhao.analysis.chains import industry_gaps, rows_for_display
+    from lianzhao.analysis.engine import regional_context
+    from lianzhao.analysis.region import current_region
+    from lianzhao.core.i18n import data_language
+
+    with data_language():
+        gaps = industry_gaps(industry, regional_context(current_region()))
+        return gaps_workbook(gaps, rows_for_display(gaps, "leakage"))

@@ -1,8 +1,10 @@
 """Excel helpers shared by every workbook lianzhao writes (reports sent upward, project exports and
 import templates): typed columns with number formats and widths, title rows, header style, notes.
 
-Text cells are always stored as text — a value typed by a user such as ``=HYPERLINK(...)`` must never
-become a formula in the file someone else opens.
+Every cell is written by :func:`set_cell`, and text is always stored as text: a value typed by a
+user or imported, such as ``=HYPERLINK(...)``, never becomes a formula in the file someone else
+opens — nor when they edit the cell or save the sheet as CSV (:func:`set_cell` marks such text with
+Excel's quote prefix, the leading apostrophe). Reading workbooks is not this module's business.
 """
 
 from __future__ import annotations
@@ -46,19 +48,35 @@ class Column:
         return self.kind in ("int", "amount", "percent", "days")
 
 
+#: Leading characters that make spreadsheet programs read typed text as a formula (OWASP's list for
+#: CSV/formula injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def set_cell(ws, row: int, col: int, value, kind: str = "text"):
-    """Write one value with its number format; text stays text (never a formula)."""
+    """Write one value with its number format. Text stays text: stored as a string, never a
+    formula, and quote-prefixed when it starts like one so it stays text when edited."""
     if isinstance(value, float) and kind == "amount":
         value = Decimal(str(value))
     cell = ws.cell(row=row, column=col)
     cell.value = value
     if isinstance(value, str):
-        cell.data_type = "s"
+        cell.data_type = "s"  # openpyxl guesses "f" for text starting with "="
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
     if value is not None and kind != "text":
         cell.number_format = NUMBER_FORMATS[kind]
     elif isinstance(value, (dt.date, dt.datetime)):
         cell.number_format = NUMBER_FORMATS["date"]
     return cell
+
+
+def append_row(ws, values) -> int:
+    """Write ``values`` (plain, unstyled) on the row after the last used one; returns that row."""
+    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(row=1, column=1).value is not None else 1
+    for col, value in enumerate(values, start=1):
+        set_cell(ws, row, col, value)
+    return row
 
 
 def write_banner(ws, row: int, text: str, ncols: int, *, size: int = 11, bold: bool = False,
@@ -106,7 +124,7 @@ def _apply_body_style(ws, cell, column: Column, total: bool) -> None:
     more than writing a value, and reports can run to tens of thousands of rows: the first cell of
     each kind is styled through the public API and later cells copy its style array — openpyxl's own
     idiom for copying styles (``cell._style = copy(other._style)``)."""
-    key = (column.kind, total, cell.number_format)
+    key = (column.kind, total, cell.number_format, cell.quotePrefix)
     cache = ws.parent.__dict__.setdefault("_lianzhao_body_styles", {})
     if key in cache:
         cell._style = copy.copy(cache[key])
