@@ -18,6 +18,7 @@ from lianzhao.audit.models import AuditRecord
 from lianzhao.industries.models import Industry
 from lianzhao.projects.models import InvestmentProject
 from tests.conftest import needs_data
+from tests.report_kit import chars_off_the_page, flat, live_formulas, pdf_pages, unguarded_formula_text
 
 pytestmark = needs_data
 
@@ -121,7 +122,19 @@ def test_the_gap_page_excel_and_pdf(demo, client, django_user_model):
     data_rows = [r for r in wb["补链分析"].iter_rows(min_row=4, values_only=True) if r[1]]
     assert len(data_rows) == Industry.objects.get(slug="nev").chain_nodes.count()
     pdf = client.get(reverse("gap_export_pdf", args=["nev"]))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    pages = [flat(text) for text in pdf_pages(pdf.content)]
+    text = "".join(pages)
+    rows = rows_for_display(industry_gaps(Industry.objects.get(slug="nev"), engine.regional_context(demo)), "leakage")
+    # The page's blocks in selectable Chinese: headings, the map's labels, each node with its figures.
+    for heading in ("即墨区新能源汽车产业链补链/强链/延链分析", "链图（颜色=分类，大小=外溢额）", "环节明细", "计算依据",
+                    "分类规则与阈值", "方法说明", "上游", "示例"):
+        assert heading in text, heading
+    for r in rows:
+        assert f"{r['node']}（{r['klass_label']}）" in text  # the map's label
+        assert flat(r["reason"]) in text and f"{r['leakage']:.2f}" in text
+    assert all("数据截至" in page and f"共{len(pages)}页" in page for page in pages)
+    assert not chars_off_the_page(pdf.content)
 
 
 def test_the_cli_prints_the_same_table(demo):
@@ -179,13 +192,37 @@ def test_only_analysts_and_admins_change_settings(demo, client, demo_users, who,
     assert response.status_code == status
 
 
-def test_the_impact_card_pdf_is_one_page(demo, client, demo_users):
+def test_the_impact_card_pdf_has_the_cards_figures_and_assumptions(demo, client, demo_users):
     project = InvestmentProject.objects.get(name="中电建海上光伏项目")
     client.force_login(demo_users["leader"])
     response = client.get(reverse("impact_card_pdf", args=[project.pk]))
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert response.content.count(b"/Type /Page\n") + response.content.count(b"/Type /Page ") \
-        + response.content.count(b"/Type /Page>") <= 2
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pages = pdf_pages(response.content)
+    assert len(pages) <= 2
+    text = flat("".join(pages))
+    impact = project_impact(project, engine.regional_context(demo))
+    output = impact.card.phases["construction"].rows.loc["output", "total"] / 1e4
+    assert "中电建海上光伏项目经济影响测算卡" in text and "建设期" in text and "全部假设" in text
+    assert f"{output:.2f}" in text and "敏感性：δ取值" in text and "毛效应估计" in text
+    for label in ("投资额依据", "计划投资额", "所属部门依据", "建设投资构成", "区域化方法", "FLQ"):
+        assert label in text
+
+
+def test_the_gap_workbook_writes_imported_formula_text_as_text(demo, client, demo_users):
+    from lianzhao.analysis.models import RegionalBase
+
+    link = '=HYPERLINK("http://example.invalid/","点此查看")'
+    base = RegionalBase.objects.get(region=demo, is_active=True)
+    base.rows.filter(pk=base.rows.order_by("pk").first().pk).update(source=link)
+    Industry.objects.get(slug="nev").chain_nodes.filter(pk=Industry.objects.get(slug="nev").chain_nodes
+                                                        .order_by("pk").first().pk).update(name="=1+1")
+    engine.clear_cache()
+    client.force_login(demo_users["leader"])
+    content = client.get(reverse("gap_export_xlsx", args=["nev"])).content
+    assert live_formulas(content) == [] and unguarded_formula_text(content) == []
+    wb = load_workbook(io.BytesIO(content))
+    assert any(link in str(c.value) for row in wb["方法与来源"].iter_rows() for c in row)
+    assert "=1+1" in [c.value for c in wb["补链分析"]["B"]]
 
 
 def test_the_project_page_loads_the_card_fragment(demo, client, demo_users):
@@ -197,3 +234,23 @@ def test_the_project_page_loads_the_card_fragment(demo, client, demo_users):
     body = fragment.content.decode()
     assert body.lstrip().startswith('<div id="impact-card">') and "<html" not in body
     assert "毛效应" in body and 'id="impact-construction"' in body
+
+
+def test_the_chain_page_the_gap_map_and_the_gap_pdf_share_one_layout(demo, client, demo_users):
+    from lianzhao.analysis.chains import chart_data
+    from lianzhao.analysis.gap_pdf import chain_svg
+
+    client.force_login(demo_users["leader"])
+    chain = client.get(reverse("industry_detail", args=["nev"])).context["chain"]
+    gaps = industry_gaps(Industry.objects.get(slug="nev"), engine.regional_context(demo))
+    gap_map = chart_data(gaps, rows_for_display(gaps))
+    printed = chain_svg(gap_map)
+
+    def where(nodes):
+        return {n["id"]: (n["x"], n["y"]) for n in nodes}
+
+    assert where(chain["nodes"]) == where(gap_map["nodes"]) == where(printed["nodes"])
+    assert chain["links"] == gap_map["links"] and len(printed["links"]) == len(gap_map["links"])
+    assert chain["columns"] == gap_map["columns"] == [c["label"] for c in printed["columns"]] == ["上游", "中游", "下游"]
+    # Three columns, each node below the previous one of its column.
+    assert {x for x, _ in where(chain["nodes"]).values()} == {0, 320, 640}

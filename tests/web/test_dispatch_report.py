@@ -4,7 +4,9 @@ the rows read from the database, the assembled report, the Excel and PDF downloa
 from __future__ import annotations
 
 import datetime as dt
+import importlib.abc
 import io
+import sys
 from decimal import Decimal
 
 import openpyxl
@@ -17,6 +19,7 @@ from lianzhao.dispatch import queries
 from lianzhao.dispatch.models import DepartmentTarget
 from lianzhao.dispatch.weekly import SHEETS, WeeklyData, build_weekly_report
 from lianzhao.dispatch.weeks import IsoWeek
+from tests.report_kit import chars_off_the_page, flat, pdf_pages
 from tests.web.dispatch_world import AS_OF, TODAY, WEEK, build_world
 
 D = dt.date
@@ -157,11 +160,37 @@ def test_the_excel_download_has_the_sheets_and_numbers(client, personas, world):
     assert wb["目标完成"]["B5"].value == "投资促进一科"
 
 
-def test_the_pdf_download_is_a_pdf(client, personas, world):
+def test_the_pdf_download_is_the_report_in_selectable_chinese(client, personas, world):
     client.force_login(personas["officer_a"])
     response = client.get(reverse("weekly_report"), {"week": WEEK, "format": "pdf"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    pages = [flat(text) for text in pdf_pages(response.content)]
+    text = "".join(pages)
+    # Headings, a project name and its figures, as on the page (the same template blocks).
+    assert "本区招商引资项目周调度表" in text and "1.汇总" in text and "本周新增线索" in text
+    assert "新线索甲" in text and "5.00" in text and "转红戊" in text
+    # Title, as-of date and page number in the margins of every page.
+    for number, page in enumerate(pages, start=1):
+        assert "本区招商引资项目周调度表2025-W13" in page and "数据截至2025-03-30" in page
+        assert f"第{number}页/共{len(pages)}页" in page
+
+
+def test_pdf_tables_break_across_pages_repeat_their_header_and_wrap_chinese_lines(report):
+    from lianzhao.core.tables import Column, Table
+    from lianzhao.dispatch.pdf import weekly_pdf
+
+    long_text = "本项目由区招商办牵头对接，计划分三期建设，首期用地约二百亩，需协调规划、环评、能评等多项手续。" * 4
+    rows = [[i, f"长表项目{i:03d}", long_text if i == 7 else "按期推进"] for i in range(1, 121)]
+    report["sheets"][0]["tables"].append(Table(key="long", title="长表测试", columns=[
+        Column("序号", "int", 6), Column("长表项目名称", width=16), Column("进展说明", width=60)], rows=rows))
+    data = weekly_pdf(report)
+    pages = [flat(text) for text in pdf_pages(data)]
+    with_rows = [page for page in pages if "长表项目" in page.replace("长表项目名称", "")]
+    assert len(with_rows) >= 3, "120 rows fill more than two pages"
+    assert all("长表项目名称" in page and "进展说明" in page for page in with_rows)
+    assert all(f"长表项目{i:03d}" in "".join(pages) for i in range(1, 121))
+    assert flat(long_text) in "".join(pages), "the long Chinese cell is printed whole, wrapped in its column"
+    assert not chars_off_the_page(data)
 
 
 def test_the_preview_page_shows_the_report(client, personas, world):
@@ -198,22 +227,14 @@ def test_the_command_rejects_a_bad_week(db):
 
 
 def test_the_pdf_lists_long_tables_in_part_and_points_to_the_excel_file(report, monkeypatch):
-    from lianzhao.core import pdf as layout
+    from lianzhao.core import tables
     from lianzhao.dispatch import pdf
 
-    monkeypatch.setattr(layout, "MAX_PDF_ROWS", 2)
-    texts = []
-    paragraph = layout.Document.paragraph
-
-    def spy(self, text, *args, **kwargs):
-        texts.append(text)
-        return paragraph(self, text, *args, **kwargs)
-
-    monkeypatch.setattr(layout.Document, "paragraph", spy)
-    assert pdf.weekly_pdf(report).startswith(b"%PDF")
+    monkeypatch.setattr(tables, "MAX_PDF_ROWS", 2)
+    text = flat("".join(pdf_pages(pdf.weekly_pdf(report))))
     # 阶段变动 has 4 rows, 红黄灯 and 停滞项目 3 each.
-    assert texts.count("另有 2 行未在 PDF 中列出，完整名单见 Excel 版。") == 1
-    assert texts.count("另有 1 行未在 PDF 中列出，完整名单见 Excel 版。") == 2
+    assert text.count("另有2行未在PDF中列出，完整名单见Excel版。") == 1
+    assert text.count("另有1行未在PDF中列出，完整名单见Excel版。") == 2
 
 
 @pytest.mark.parametrize("day", [D(2024, 12, 31), D(2025, 3, 23), D(2025, 3, 27), D(2025, 3, 30), D(2025, 4, 10)])
@@ -234,19 +255,44 @@ def test_the_sql_and_python_stage_on_a_past_day_agree(world, day):
     assert by_name["终止庚"] == ("dropped" if day >= D(2025, 4, 5) else "negotiating")
 
 
-def test_without_a_chinese_font_the_pdf_is_refused_with_a_clear_message(client, personas, world, monkeypatch):
-    from matplotlib import font_manager
-
+def test_without_a_chinese_font_the_pdf_is_refused_with_a_clear_message(client, personas, world, monkeypatch,
+                                                                       tmp_path):
     from lianzhao.dispatch import pdf
 
-    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    # A fontconfig that knows no font at all, as on a server without fonts-noto-cjk.
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts.conf").write_text(f'<?xml version="1.0"?><fontconfig><dir>{tmp_path / "fonts"}</dir>'
+                                         f'<cachedir>{tmp_path / "cache"}</cachedir></fontconfig>')
+    monkeypatch.setenv("FONTCONFIG_FILE", str(tmp_path / "fonts.conf"))
     with pytest.raises(pdf.FontNotFound, match="fonts-noto-cjk"):
-        pdf.find_cjk_family()
+        pdf.weekly_pdf(build_weekly_report(queries.weekly_data(IsoWeek.parse(WEEK), today=TODAY)))
     client.force_login(personas["leader"])
     response = client.get(reverse("weekly_report"), {"week": WEEK, "format": "pdf"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     assert "未找到可显示中文的字体" in response.content.decode()
     with pytest.raises(CommandError, match="未找到可显示中文的字体"):
+        call_command("report", "weekly", "--week", WEEK, "--format", "pdf", "--out", "/dev/null")
+
+
+class _NoPango(importlib.abc.MetaPathFinder):
+    """Makes ``import weasyprint`` fail the way it does when the OS lacks Pango (cffi's dlopen)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint" or name.startswith("weasyprint."):
+            raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file")
+        return None
+
+
+def test_without_pango_the_pdf_is_refused_with_the_packages_to_install(client, personas, world, monkeypatch):
+    for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [_NoPango(), *sys.meta_path])
+    client.force_login(personas["leader"])
+    response = client.get(reverse("weekly_report"), {"week": WEEK, "format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    body = response.content.decode()
+    assert "未找到生成 PDF 所需的系统库 Pango" in body and "libpango-1.0-0 libpangoft2-1.0-0" in body
+    with pytest.raises(CommandError, match="Pango"):
         call_command("report", "weekly", "--week", WEEK, "--format", "pdf", "--out", "/dev/null")
 
 

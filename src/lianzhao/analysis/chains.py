@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from lianzhao.analysis.engine import RegionalContext
 from lianzhao.core.i18n import in_data_language
 from lianzhao.core.units import YI
 from lianzhao.econ.gaps import ChainNodeInput, GapThresholds, chain_node_inputs, find_gaps
-from lianzhao.industries.choices import ChainPosition
 from lianzhao.industries.models import ChainNode
 
 #: Colours of the classes on the chain map (also used in the legend).
@@ -94,28 +93,56 @@ def document_rows(gaps: IndustryGaps) -> list[dict]:
 
 
 def chart_data(gaps: IndustryGaps, rows: list[dict]) -> dict:
-    """The chain map coloured by class and sized by leakage (for charts.js)."""
-    from lianzhao.industries.charts import POSITION_COLUMN
+    """The chain map coloured by class and sized by leakage: for charts.js on the page and, through
+    :func:`lianzhao.analysis.gap_pdf.chain_svg`, for the printed report (both from
+    :func:`lianzhao.industries.charts.chain_layout`)."""
+    from lianzhao.industries.charts import chain_layout
 
+    layout = chain_layout(gaps.nodes)
     by_key = {r["key"]: r for r in rows}
     max_leak = max([r["leakage"] for r in rows] or [0]) or 1.0
-    column_rows = {0: 0, 1: 0, 2: 0}
-    out_nodes, links = [], []
+    out_nodes = []
     for node in gaps.nodes:
         r = by_key[node.key]
-        column = POSITION_COLUMN[node.position]
+        x, y = layout.positions[node.pk]
         out_nodes.append({
-            "id": str(node.pk), "name": node.name, "position": r["position"],
-            "x": column * 320, "y": column_rows[column] * 70,
+            "id": str(node.pk), "name": node.name, "position": r["position"], "x": x, "y": y,
             "klass": r["klass"], "label": r["klass_label"], "colour": CLASS_COLOURS.get(r["klass"], "#868e96"),
             "size": 14 + 36 * (max(r["leakage"], 0) / max_leak) ** 0.5,
             "demand": round(r["demand"], 2), "leakage": round(r["leakage"], 2),
             "local_share": None if r["local_share"] is None else round(r["local_share"], 3),
             "local": r["local_enterprises"], "reason": r["reason"],
         })
-        column_rows[column] += 1
-        if node.parent_id:
-            links.append({"source": str(node.parent_id), "target": str(node.pk)})
     legend = [{"klass": k, "colour": c} for k, c in CLASS_COLOURS.items()]
-    return {"nodes": out_nodes, "links": links, "legend": legend,
-            "columns": [ChainPosition(p).label for p in POSITION_COLUMN]}
+    return {"nodes": out_nodes, "links": [{"source": str(a), "target": str(b)} for a, b in layout.links],
+            "legend": legend, "columns": layout.columns, "rows": layout.rows}
+
+
+THRESHOLD_LABELS = {
+    "min_demand": (gettext_lazy("需求阈值"), lambda v: gettext("%(value)s 亿元") % {"value": f"{float(v) / YI:g}"}),
+    "strengthen_leakage": (gettext_lazy("强链外溢比例阈值"), lambda v: f"{float(v):.0%}"),
+    "extend_linkage": (gettext_lazy("延链联系系数阈值"), lambda v: f"{float(v):g}"),
+    "strong_neighbour_share": (gettext_lazy("强环节本地供给比例阈值"), lambda v: f"{float(v):.0%}"),
+    "chain_leader_is_strong": (gettext_lazy("有本地链主即为强环节"), lambda v: gettext("是") if v else gettext("否")),
+}
+
+
+def threshold_rows(thresholds) -> list[tuple[str, str]]:
+    """(label, formatted value) for each gap threshold, unknown keys shown as they are."""
+    rows = []
+    for key, value in thresholds.as_dict().items():
+        label, fmt = THRESHOLD_LABELS.get(key, (key, str))
+        rows.append((gettext("%(label)s（%(key)s）") % {"label": label, "key": key}, fmt(value)))
+    return rows
+
+
+def class_counts(rows: list[dict]) -> dict[str, int]:
+    """How many nodes fall in each class (the map's legend)."""
+    return {k: sum(1 for r in rows if r["klass"] == k) for k in CLASS_COLOURS}
+
+
+def report_blocks(gaps: IndustryGaps, rows: list[dict]) -> dict:
+    """What the gap page and the gap report's PDF both show, for their shared template blocks
+    (analysis/_gap_*.html): the rows, the map, the class counts, the context and thresholds."""
+    return {"rows": rows, "chart": chart_data(gaps, rows), "counts": class_counts(rows),
+            "context": gaps.context, "thresholds": threshold_rows(gaps.thresholds)}

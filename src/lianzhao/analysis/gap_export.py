@@ -61,14 +61,13 @@ def gaps_workbook(gaps: IndustryGaps, rows: list[dict]) -> bytes:
     return workbook_bytes(wb)
 
 
+@in_data_language
 def gap_report_xlsx(industry) -> bytes:
     """The gap workbook of ``industry`` in the current region as .xlsx bytes, in Chinese whatever the
     caller's language (the twin of :func:`lianzhao.analysis.gap_pdf.gap_report_pdf`)."""
-    from lianzhao.analysis.chains import industry_gaps, rows_for_display
+    from lianzhao.analysis.chains import document_rows, industry_gaps
     from lianzhao.analysis.engine import regional_context
     from lianzhao.analysis.region import current_region
-    from lianzhao.core.i18n import data_language
 
-    with data_language():
-        gaps = industry_gaps(industry, regional_context(current_region()))
-        return gaps_workbook(gaps, rows_for_display(gaps, "leakage"))
+    gaps = industry_gaps(industry, regional_context(current_region()))
+    return gaps_workbook(gaps, document_rows(gaps))

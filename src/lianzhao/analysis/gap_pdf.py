@@ -1,85 +1,65 @@
-"""The gap report of one industry as a PDF: the classified chain map, the table, the method and the
-data sources (A4 landscape, drawn with matplotlib and the shared PDF layout helpers)."""
+"""The gap report of one industry as a PDF: the gap page's blocks — the classified chain map (drawn
+as SVG from the page's own layout), the table, the basis and the rules — then the method notes of
+the Excel workbook; rendered by WeasyPrint (:mod:`lianzhao.core.pdf`)."""
 
 from __future__ import annotations
 
-import io
+from django.utils import timezone
 
-from lianzhao.analysis.chains import CLASS_COLOURS, IndustryGaps
-from lianzhao.analysis.gap_export import COLUMNS, METHOD
+from lianzhao.analysis.chains import IndustryGaps, report_blocks
+from lianzhao.analysis.gap_export import METHOD
 from lianzhao.core.i18n import in_data_language
-from lianzhao.core.pdf import MARGIN, PAGE_H, PAGE_W, Document, draw_table, find_cjk_family
-from lianzhao.core.tables import Table
+from lianzhao.core.pdf import render_pdf
 
-CHART_H = 4.6  # inches
+#: The printed map's largest size (mm): the body width of an A4 landscape page, and a height that
+#: leaves room for the title and the legend on the first page.
+SVG_MAX_WIDTH, SVG_MAX_HEIGHT = 270, 120
+_LABEL_ROOM, _TITLE_ROOM, _PAD = 300, 40, 30  # chart units: right of the last column, above, around
 
 
-def _draw_chain(doc: Document, rows: list[dict], gaps: IndustryGaps) -> None:
-    """The chain map: three columns (up/mid/downstream), colour = class, area ∝ leakage."""
-    from matplotlib.font_manager import FontProperties
+def report_title(gaps: IndustryGaps) -> str:
+    return f"{gaps.context.region_name} {gaps.industry.name}产业链 补链/强链/延链分析"
 
-    doc.room(CHART_H + 0.2)
-    top = doc.y
-    ax = doc.figure.add_axes([MARGIN / PAGE_W, 1 - (top + CHART_H) / PAGE_H, 1 - 2 * MARGIN / PAGE_W,
-                              CHART_H / PAGE_H])
-    font = FontProperties(family=doc.family, size=7)
-    column_of = {"upstream": 0, "midstream": 1, "downstream": 2}
-    counters = [0, 0, 0]
-    place = {}
-    by_key = {r["key"]: r for r in rows}
-    for node in gaps.nodes:
-        c = column_of[node.position]
-        place[node.pk] = (c, -counters[c])
-        counters[c] += 1
-    max_leak = max([max(r["leakage"], 0) for r in rows] or [0]) or 1.0
-    for node in gaps.nodes:
-        if node.parent_id in place:
-            (x0, y0), (x1, y1) = place[node.parent_id], place[node.pk]
-            ax.plot([x0, x1], [y0, y1], color="#adb5bd", linewidth=0.6, zorder=1)
-    for node in gaps.nodes:
-        r = by_key[node.key]
-        x, y = place[node.pk]
-        size = 30 + 400 * (max(r["leakage"], 0) / max_leak)
-        ax.scatter([x], [y], s=size, color=CLASS_COLOURS.get(r["klass"], "#868e96"), zorder=2,
-                   edgecolors="#343a40" if r["local_enterprises"] else "none", linewidths=0.8)
-        ax.text(x + 0.06, y, f"{node.name}（{r['klass_label']}）", fontproperties=font, va="center", zorder=3)
-    for i, label in enumerate(["上游", "中游", "下游"]):
-        ax.text(i, 0.9, label, fontproperties=FontProperties(family=doc.family, size=9, weight="bold"),
-                ha="left")
-    ax.set_xlim(-0.1, 2.9)
-    ax.set_ylim(-max(counters) + 0.3, 1.3)
-    ax.axis("off")
-    doc.y = top + CHART_H + 0.1
-    legend = "　".join(f"● {label}" for label in ["补链", "强链", "延链", "优势", "待观察"])
-    doc.paragraph(f"图例（颜色依次为橙红、橙、紫、绿、灰）：{legend}；圆面积与外溢额成正比，黑边表示有本地企业。", 7)
+
+def chain_svg(chart: dict) -> dict:
+    """The geometry of :func:`lianzhao.analysis.chains.chart_data`'s map as drawn in the PDF
+    (``analysis/_chain_svg.html``): the same coordinates, a view box around them, a size in mm."""
+    from lianzhao.industries.charts import COLUMN_GAP, ROW_GAP
+
+    where = {n["id"]: (n["x"], n["y"]) for n in chart["nodes"]}
+    width = 2 * COLUMN_GAP + _LABEL_ROOM + 2 * _PAD
+    height = max(chart["rows"] - 1, 0) * ROW_GAP + _TITLE_ROOM + 2 * _PAD
+    scale = min(SVG_MAX_WIDTH / width, SVG_MAX_HEIGHT / height)
+    return {
+        "view_box": f"{-_PAD} {-_PAD - _TITLE_ROOM} {width} {height}",
+        "width_mm": round(width * scale, 1), "height_mm": round(height * scale, 1),
+        "columns": [{"x": i * COLUMN_GAP, "y": -_TITLE_ROOM + 6, "label": c} for i, c in enumerate(chart["columns"])],
+        "links": [{"x1": where[link["source"]][0], "y1": where[link["source"]][1],
+                   "x2": where[link["target"]][0], "y2": where[link["target"]][1]} for link in chart["links"]],
+        "nodes": [{**n, "r": round(n["size"] / 2, 1), "label_x": round(n["x"] + n["size"] / 2 + 6, 1),
+                   "label_y": n["y"] + 5} for n in chart["nodes"]],
+    }
 
 
 @in_data_language
 def gaps_pdf(gaps: IndustryGaps, rows: list[dict]) -> bytes:
-    family = find_cjk_family()
-    from matplotlib.backends.backend_pdf import PdfPages
+    """The PDF bytes of one industry's gap report, in the data language (``rows`` from
+    :func:`~lianzhao.analysis.chains.document_rows`).
+    Raises :class:`lianzhao.core.pdf.PdfUnavailable` when Pango or a Chinese font is missing."""
+    blocks = report_blocks(gaps, rows)
+    return render_pdf("analysis/gap_report_pdf.html", {
+        **blocks, "industry": gaps.industry, "map": chain_svg(blocks["chart"]), "method": METHOD,
+        "doc_title": report_title(gaps), "as_of": timezone.localdate()})
 
-    ctx = gaps.context
-    title = f"{ctx.region_name} {gaps.industry.name}产业链 补链/强链/延链分析"
-    buffer = io.BytesIO()
-    with PdfPages(buffer, metadata={"Title": title, "Creator": "链招 lianzhao"}) as pdf:
-        doc = Document(pdf, family, footer=title)
-        doc.new_page()
-        doc.paragraph(title, 16, bold=True, ha="center", gap=0.05)
-        if ctx.base.sample_rows:
-            doc.paragraph("【示例】区域基础数据含示例假设（非统计数据），数字仅用于演示方法。", 9, bold=True)
-        _draw_chain(doc, rows, gaps)
-        table = Table(key="gaps", title="环节明细（金额单位：亿元）", columns=COLUMNS, rows=[
-            [r["position"], r["node"], r["sectors"], r["klass_label"], r["demand"], r["local_supply"],
-             r["leakage"], r["local_share"], r["local_enterprises"], r["chain_leaders"], r["reason"]]
-            for r in rows])
-        draw_table(doc, table)
-        doc.paragraph("计算依据与数据来源", 11, bold=True)
-        for label, value in ctx.assumptions():
-            doc.paragraph(f"{label}：{value}", 8, gap=0.01)
-        for text in METHOD:
-            doc.paragraph(text, 8, gap=0.01)
-        thresholds = "；".join(f"{k} = {v}" for k, v in gaps.thresholds.as_dict().items())
-        doc.paragraph(f"分类阈值：{thresholds}", 8)
-        doc.flush()
-    return buffer.getvalue()
+
+@in_data_language
+def gap_report_pdf(industry) -> bytes:
+    """The gap report of ``industry`` in the current region as PDF bytes, in Chinese whatever the
+    caller's language — for views, commands and background jobs. Raises
+    :class:`~lianzhao.analysis.engine.AnalysisUnavailable` or :class:`~lianzhao.core.pdf.PdfUnavailable`."""
+    from lianzhao.analysis.chains import document_rows, industry_gaps
+    from lianzhao.analysis.engine import regional_context
+    from lianzhao.analysis.region import current_region
+
+    gaps = industry_gaps(industry, regional_context(current_region()))
+    return gaps_pdf(gaps, document_rows(gaps))

@@ -95,3 +95,25 @@ def phase_rows(impact: ProjectImpact) -> list[dict]:
                                "source": r.get("source", "")}
                               for s, r in phase.detail.iterrows()]})
     return out
+
+
+def sensitivity_rows(card: ImpactCard) -> list[dict]:
+    """Total output (亿元) and jobs per phase for each δ of the card's sensitivity band."""
+    rows = []
+    for entry in card.sensitivity:
+        row = {"delta": entry["delta"], "lambda_star": entry["lambda_star"]}
+        for phase in ("construction", "operation"):
+            values = entry.get(phase)
+            row[phase] = None if values is None else {
+                "output": values.get("output", 0) / YI, "value_added": values.get("value_added", 0) / YI,
+                "jobs": values.get("jobs")}
+        rows.append(row)
+    return rows
+
+
+def card_blocks(project, context: RegionalContext) -> dict:
+    """What the impact card page and its PDF both show (their shared blocks, analysis/_impact_*.html):
+    the project, its impact, the rows per phase, the sensitivity band and the regional context."""
+    impact = project_impact(project, context)
+    return {"project": project, "impact": impact, "card": impact.card, "phases": phase_rows(impact),
+            "sensitivity": sensitivity_rows(impact.card), "context": context}

@@ -11,32 +11,17 @@ from django.views.decorators.http import require_GET, require_POST
 from lianzhao.accounts import permissions
 from lianzhao.analysis import engine, services
 from lianzhao.analysis.forms import ProjectImpactInputForm
-from lianzhao.analysis.impact import impact_input_of, phase_rows, project_impact
+from lianzhao.analysis.impact import card_blocks, impact_input_of
 from lianzhao.analysis.region import current_region
 from lianzhao.analysis.views import analysis_page
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.htmx import is_htmx
 from lianzhao.core.http import attachment
-from lianzhao.core.i18n import in_data_language
-from lianzhao.core.units import YI
 from lianzhao.projects.models import InvestmentProject
 
 
 def _can_edit(user, project) -> bool:
     return permissions.can_edit_project(user, project) or permissions.can_manage_analysis(user)
-
-
-def _sensitivity_rows(card) -> list[dict]:
-    rows = []
-    for entry in card.sensitivity:
-        row = {"delta": entry["delta"], "lambda_star": entry["lambda_star"]}
-        for phase in ("construction", "operation"):
-            values = entry.get(phase)
-            row[phase] = None if values is None else {
-                "output": values.get("output", 0) / YI, "value_added": values.get("value_added", 0) / YI,
-                "jobs": values.get("jobs")}
-        rows.append(row)
-    return rows
 
 
 MULTIPLIER_LABELS = {"output_I": gettext_lazy("产出 I 型"), "output_II": gettext_lazy("产出 II 型"),
@@ -55,19 +40,13 @@ def _multiplier_rows(frame) -> dict:
 
 def _page_context(request, project, form=None):
     context = engine.regional_context(current_region())
-    impact = project_impact(project, context)
+    page = card_blocks(project, context)
     can_edit = _can_edit(request.user, project)
     if can_edit and form is None:
-        form = ProjectImpactInputForm(instance=impact.inputs, table_sectors=context.table_sectors,
+        form = ProjectImpactInputForm(instance=page["impact"].inputs, table_sectors=context.table_sectors,
                                       table_year=context.table_year)
-    return {"project": project, "impact": impact, "card": impact.card, "phases": phase_rows(impact),
-            "sensitivity": _sensitivity_rows(impact.card), "context": context,
-            "multipliers": _multiplier_rows(impact.card.multipliers_used),
+    return {**page, "multipliers": _multiplier_rows(page["card"].multipliers_used),
             "form": form if can_edit else None}
-
-
-#: The card's content for the PDF handed on: Chinese whatever the UI language.
-_document_context = in_data_language(_page_context)
 
 
 @require_GET
@@ -100,13 +79,13 @@ def impact_input_update(request, pk):
 
 @require_GET
 def impact_card_pdf(request, pk):
-    from lianzhao.analysis.impact_pdf import impact_pdf
-    from lianzhao.core.pdf import FontNotFound
+    from lianzhao.analysis.impact_pdf import impact_card_pdf as card_pdf
+    from lianzhao.core.pdf import PdfUnavailable
 
     permissions.require(permissions.can_read(request.user))
     project = get_object_or_404(InvestmentProject.objects.with_related(), pk=pk)
     try:
-        data = impact_pdf(_document_context(request, project))
-    except (engine.AnalysisUnavailable, FontNotFound) as exc:
+        data = card_pdf(project)  # handed on: Chinese whatever the UI language
+    except (engine.AnalysisUnavailable, PdfUnavailable) as exc:
         return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
     return attachment(data, filename=f"impact-{project.pk}.pdf", content_type="application/pdf")

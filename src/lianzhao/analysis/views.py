@@ -7,7 +7,6 @@ import functools
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from lianzhao.accounts import permissions
@@ -17,7 +16,6 @@ from lianzhao.analysis.models import RegionalBase
 from lianzhao.analysis.region import current_region
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.http import attachment
-from lianzhao.core.units import YI
 from lianzhao.industries.models import Industry
 from lianzhao.paths import DataDirError
 
@@ -144,24 +142,6 @@ def base_detail(request, pk):
     return render(request, "analysis/base_detail.html", {"base": base, "rows": base.rows.all()})
 
 
-THRESHOLD_LABELS = {
-    "min_demand": (gettext_lazy("需求阈值"), lambda v: _("%(value)s 亿元") % {"value": f"{float(v) / YI:g}"}),
-    "strengthen_leakage": (gettext_lazy("强链外溢比例阈值"), lambda v: f"{float(v):.0%}"),
-    "extend_linkage": (gettext_lazy("延链联系系数阈值"), lambda v: f"{float(v):g}"),
-    "strong_neighbour_share": (gettext_lazy("强环节本地供给比例阈值"), lambda v: f"{float(v):.0%}"),
-    "chain_leader_is_strong": (gettext_lazy("有本地链主即为强环节"), lambda v: _("是") if v else _("否")),
-}
-
-
-def threshold_rows(thresholds) -> list[tuple[str, str]]:
-    """(label, formatted value) for each gap threshold, unknown keys shown as they are."""
-    rows = []
-    for key, value in thresholds.as_dict().items():
-        label, fmt = THRESHOLD_LABELS.get(key, (key, str))
-        rows.append((_("%(label)s（%(key)s）") % {"label": label, "key": key}, fmt(value)))
-    return rows
-
-
 def _industry_gaps(request, slug):
     from django.shortcuts import get_object_or_404
 
@@ -176,16 +156,12 @@ def _industry_gaps(request, slug):
 @require_GET
 @analysis_page
 def gap_detail(request, slug):
-    from lianzhao.analysis.chains import CLASS_COLOURS, chart_data, rows_for_display
+    from lianzhao.analysis.chains import report_blocks, rows_for_display
 
     industry, gaps = _industry_gaps(request, slug)
     sort = request.GET.get("sort", "")
-    rows = rows_for_display(gaps, sort)
-    counts = {k: sum(1 for r in rows if r["klass"] == k) for k in CLASS_COLOURS}
     return render(request, "analysis/gap_detail.html", {
-        "industry": industry, "gaps": gaps, "rows": rows, "sort": sort, "counts": counts,
-        "chart": chart_data(gaps, rows), "context": gaps.context,
-        "thresholds": threshold_rows(gaps.thresholds),
+        "industry": industry, "gaps": gaps, "sort": sort, **report_blocks(gaps, rows_for_display(gaps, sort)),
         "industries": Industry.objects.filter(chain_nodes__isnull=False).distinct().order_by("order", "id"),
     })
 
@@ -205,11 +181,11 @@ def gap_export_xlsx(request, slug):
 def gap_export_pdf(request, slug):
     from lianzhao.analysis.chains import document_rows
     from lianzhao.analysis.gap_pdf import gaps_pdf
-    from lianzhao.core.pdf import FontNotFound
+    from lianzhao.core.pdf import PdfUnavailable
 
     try:
         industry, gaps = _industry_gaps(request, slug)
         data = gaps_pdf(gaps, document_rows(gaps))  # sent upward: Chinese whatever the UI language
-    except (engine.AnalysisUnavailable, FontNotFound) as exc:
+    except (engine.AnalysisUnavailable, PdfUnavailable) as exc:
         return render(request, "analysis/unavailable.html", {"message": str(exc)}, status=409)
     return attachment(data, filename=f"gaps-{industry.slug}.pdf", content_type="application/pdf")

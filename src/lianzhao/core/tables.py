@@ -1,5 +1,6 @@
-"""The table every dispatch output is made of. One :class:`Table` is rendered three ways — the HTML
-preview, an Excel sheet section and a PDF section — so the three always show the same numbers."""
+"""The table every report is made of. One :class:`Table` is rendered three ways — the HTML preview
+and the PDF (both through the template ``reports/_table.html``) and an Excel sheet section — so the
+three always show the same numbers."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ from decimal import Decimal
 from lianzhao.core.i18n import resolved
 from lianzhao.core.xlsx import Column
 
-__all__ = ["Column", "Table", "format_value", "ratio"]
+__all__ = ["MAX_PDF_ROWS", "PREVIEW_ROWS", "Column", "Table", "format_value", "ratio"]
 
-#: Rows per table on a preview page; downloads always hold every row.
+#: Rows per table on a preview page; the Excel download always holds every row.
 PREVIEW_ROWS = 100
+#: Rows per table in a PDF, which is for reading and printing; the rows beyond are counted under the
+#: table with a pointer to the Excel file. WeasyPrint lays out ~200 table rows a second on the 2-core
+#: machine (bench/pdf_bench.py), so six full tables stay within a reasonable wait.
+MAX_PDF_ROWS = 500
+#: The width of a PDF page's body (A4 landscape less report.css's margins), in mm.
+PDF_BODY_WIDTH_MM = 272
 
 
 def ratio(numerator, denominator) -> Decimal | None:
@@ -84,14 +91,40 @@ class Table:
         rows = self.rows if limit is None else self.rows[:limit]
         return [self._cells(r) for r in rows]
 
+    def rows_beyond(self, limit: int) -> int:
+        """How many rows a rendering that shows the first ``limit`` rows leaves out."""
+        total = len(self.rows) if self.row_count is None else self.row_count
+        return max(0, total - min(len(self.rows), limit))
+
     @property
     def preview_rows(self) -> list[list[Cell]]:
         return self.formatted_rows(PREVIEW_ROWS)
 
     @property
     def hidden_rows(self) -> int:
-        total = len(self.rows) if self.row_count is None else self.row_count
-        return max(0, total - min(len(self.rows), PREVIEW_ROWS))
+        return self.rows_beyond(PREVIEW_ROWS)
+
+    @property
+    def pdf_widths_mm(self) -> list[float]:
+        """Column widths on paper: the Excel widths (character units) at 1.6 mm each, scaled down to
+        fit the body of an A4 landscape page, so a narrow table stays narrow."""
+        total = sum(c.width for c in self.columns)
+        per_unit = min(1.6, PDF_BODY_WIDTH_MM / total) if total else 0
+        return [round(c.width * per_unit, 1) for c in self.columns]
+
+    @property
+    def pdf_width_mm(self) -> float:
+        """The table's width on paper (the sum of :attr:`pdf_widths_mm`): a fixed width lets WeasyPrint
+        use the fixed table layout instead of measuring every cell's text first."""
+        return round(sum(self.pdf_widths_mm), 1)
+
+    @property
+    def pdf_rows(self) -> list[list[Cell]]:
+        return self.formatted_rows(MAX_PDF_ROWS)
+
+    @property
+    def pdf_hidden_rows(self) -> int:
+        return self.rows_beyond(MAX_PDF_ROWS)
 
     @property
     def formatted_total(self) -> list[Cell] | None:

@@ -29,7 +29,7 @@ class WeeklyReportJobForm(WeeklyReportForm):
 def weekly_report(run, *, week, unit, format):
     """The weekly dispatch report for ``week`` as a PDF or an Excel workbook, every row included."""
     from lianzhao.dispatch import queries
-    from lianzhao.dispatch.pdf import FontNotFound, weekly_pdf
+    from lianzhao.dispatch.pdf import PdfUnavailable, weekly_pdf
     from lianzhao.dispatch.weekly import build_weekly_report, report_filename
     from lianzhao.dispatch.xlsx import weekly_workbook
 
@@ -43,6 +43,6 @@ def weekly_report(run, *, week, unit, format):
                          content_type=XLSX_CONTENT_TYPE)
     try:
         content = weekly_pdf(report)
-    except FontNotFound as exc:
+    except PdfUnavailable as exc:
         raise JobFailed(str(exc)) from exc
     return JobResult(content=content, filename=report_filename(report, "pdf"), content_type="application/pdf")

@@ -21,7 +21,7 @@ from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
 from lianzhao.dispatch import analytics, queries
 from lianzhao.dispatch.forms import AnalyticsFilterForm, DepartmentTargetForm, TargetYearForm, WeeklyReportForm
 from lianzhao.dispatch.models import DepartmentTarget
-from lianzhao.dispatch.pdf import FontNotFound, weekly_pdf
+from lianzhao.dispatch.pdf import PdfUnavailable, weekly_pdf
 from lianzhao.dispatch.ranking import RANKING_RULE, TARGET_DEFINITION, rank_departments
 from lianzhao.dispatch.services import TARGET_FIELDS, can_edit_targets, save_department_target
 from lianzhao.dispatch.weekly import build_weekly_report, ranking_table, report_filename
@@ -57,7 +57,7 @@ def weekly_report(request):
     if fmt == "pdf":
         try:
             return _attachment(weekly_pdf(report), "application/pdf", report_filename(report, "pdf"))
-        except FontNotFound as exc:
+        except PdfUnavailable as exc:
             messages.error(request, str(exc))
     following = week.shifted(1)
     return render(request, "dispatch/weekly_report.html", {

@@ -5,11 +5,14 @@ A4 landscape when printed."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from openpyxl import Workbook
 
 from lianzhao.core import xlsx
 from lianzhao.core.i18n import in_data_language
 from lianzhao.core.tables import Table
+from lianzhao.dispatch.queries import weekly_data
+from lianzhao.dispatch.weekly import build_weekly_report
 
 
 def _widths(tables: list[Table]) -> list[xlsx.Column]:
@@ -70,3 +73,10 @@ def weekly_workbook(report: dict) -> bytes:
     wb.properties.title = f"{report['title']} {report['week'].label}"
     wb.properties.creator = "链招 lianzhao"
     return xlsx.workbook_bytes(wb)
+
+
+@in_data_language
+def weekly_report_xlsx(week, *, unit: str = "", today=None) -> bytes:
+    """The weekly report of ``week`` as .xlsx bytes, read from the database and written in Chinese
+    whatever the caller's language (the twin of :func:`lianzhao.dispatch.pdf.weekly_report_pdf`)."""
+    return weekly_workbook(build_weekly_report(weekly_data(week, today=today or timezone.localdate(), unit=unit)))

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--unit", default="", help="填报单位（默认：区名 + 招商办）")
 
     def handle(self, *args, **options):
-        from lianzhao.dispatch.pdf import FontNotFound, weekly_pdf
+        from lianzhao.dispatch.pdf import PdfUnavailable, weekly_pdf
         from lianzhao.dispatch.queries import weekly_data
         from lianzhao.dispatch.weekly import build_weekly_report, report_filename
         from lianzhao.dispatch.weeks import IsoWeek
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         out = out or Path(report_filename(report, fmt))
         try:
             content = weekly_pdf(report) if fmt == "pdf" else weekly_workbook(report)
-        except FontNotFound as exc:
+        except PdfUnavailable as exc:
             raise CommandError(str(exc)) from exc
         try:
             out.write_bytes(content)
