@@ -7,7 +7,7 @@ PORT   ?= 8000
 LZ     := $(VENV)/bin/lianzhao
 TIMED  := scripts/timed.sh
 
-.PHONY: demo test test-start venv migrate browser-deps test-sqlite test-postgres lint bench messages vendor-js clean
+.PHONY: demo test test-start venv migrate browser-deps test-sqlite test-install test-postgres lint bench messages vendor-js clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(TIMED) install sh -c 'test -x $(PY) || $(PYTHON) -m venv $(VENV); \
@@ -29,7 +29,7 @@ demo: migrate
 
 ## make test: install what the tests need (Chromium, PostgreSQL) and run the whole suite; prints the
 ## time of each step and the total (keep it under 8 minutes on a 2-core machine)
-test: test-start venv browser-deps lint test-sqlite test-postgres
+test: test-start venv browser-deps lint test-sqlite test-install test-postgres
 	@$(TIMED) summary
 
 test-start:
@@ -46,6 +46,11 @@ lint: venv
 test-sqlite: venv
 	@$(TIMED) sqlite $(PY) -m pytest -q --durations=10
 
+# The README's production path: a clean venv with `pip install .` (no extras) migrates, loads the demo,
+# serves, and answers every page and download (tests/install; skipped in the other runs).
+test-install: venv
+	@$(TIMED) production-install $(PY) -m pytest -q -m install tests/install
+
 # Every database test again on a throwaway PostgreSQL server (browser and maths tests excluded: they do
 # not depend on the database engine; the real-server test builds its own SQLite installation).
 test-postgres: venv
@@ -59,6 +64,7 @@ bench: venv
 	$(PY) bench/pipeline_bench.py
 	$(PY) bench/load_bench.py
 	$(PY) bench/import_bench.py
+	$(PY) bench/pdf_bench.py
 
 ## make messages: collect the UI strings into the English catalogue and compile it (needs GNU gettext);
 ## translate the new entries of src/lianzhao/locale/en/LC_MESSAGES/django.po, run it again, commit both files
