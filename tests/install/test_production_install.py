@@ -1,7 +1,9 @@
 """The production path of the README's "Running it for real": ``pip install .`` (no extras) into a
 clean virtual environment, ``lianzhao migrate`` on a fresh SQLite database, ``lianzhao demo load``,
 ``lianzhao serve`` — then, as the demo admin, every page and every download of the running server
-answers 200 with the right content type. A dependency used at run time but not declared in
+answers 200 with the right content type: the crawl follows every link from the dashboard, after the
+test has uploaded one file and run the weekly report as a background PDF job (so the file's and the
+job's downloads are fetched too). A dependency used at run time but not declared in
 [project.dependencies] fails here (matplotlib did: every PDF answered 500).
 
 Run by ``make test-install`` (part of ``make test``); skipped in plain ``pytest`` runs (see conftest).
@@ -38,7 +40,7 @@ NOT_PAGES = {
     "logout": "POST", "set_language": "POST", "project_stage": "POST", "project_event_add": "POST",
     "project_investment_change": "POST", "project_file_upload": "POST (the test uploads one file)",
     "project_merge": "POST", "analysis_settings_update": "POST", "analysis_base_import": "POST",
-    "impact_input_update": "POST",
+    "impact_input_update": "POST", "job_start": "POST (the test starts one weekly-report job)",
 }
 #: Pages no other page links to (for the admin: "my projects" is an officer's page).
 START = ["dashboard", "healthz", "my_projects"]
@@ -47,6 +49,7 @@ DOWNLOADS = {"project_export": (XLSX, b"PK"), "project_import_template": (XLSX, 
              "analysis_base_template": (XLSX, b"PK"), "gap_export_xlsx": (XLSX, b"PK"),
              "gap_export_pdf": ("application/pdf", b"%PDF"), "impact_card_pdf": ("application/pdf", b"%PDF"),
              "project_file_download": ("application/pdf", b"%PDF"),
+             "job_download": ("application/pdf", b"%PDF"),  # the weekly-report job the test starts
              "admin:jsi18n": ("text/javascript", None)}
 FORMATS = {"xlsx": (XLSX, b"PK"), "pdf": ("application/pdf", b"%PDF")}
 STATIC = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".png": "image/png",
@@ -86,9 +89,14 @@ class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
         self.urls, self.csrf, self.upload_action = [], None, None
+        self.forms, self._form = {}, None  # form id -> (action, hidden fields)
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "form" and a.get("id"):
+            self._form = self.forms[a["id"]] = (a.get("action") or "", {})
+        if tag == "input" and self._form is not None and a.get("type") == "hidden" and a.get("name"):
+            self._form[1][a["name"]] = a.get("value") or ""
         for key in ("href", "src", "hx-get"):
             if a.get(key):
                 self.urls.append(a[key])
@@ -96,6 +104,11 @@ class _Links(HTMLParser):
             self.csrf = a.get("value")
         if tag == "form" and a.get("enctype") == "multipart/form-data" and "/files/" in (a.get("action") or ""):
             self.upload_action = a["action"]
+
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -135,6 +148,29 @@ class Browser:
         status, headers, _ = self.post("/accounts/login/", form, "application/x-www-form-urlencoded")
         assert status == 302, f"login as {username} answered {status}"
 
+    def weekly_pdf_job(self, log: Path, timeout: float = 180) -> None:
+        """Start the weekly report as a background PDF (the worker `lianzhao serve` supervises) and
+        wait until it has succeeded, so the crawl finds the job's page and its download."""
+        from django.urls import reverse
+
+        status, _, body = self.get(reverse("weekly_report"))
+        page = _Links()
+        page.feed(body.decode())
+        action, fields = page.forms["weekly-job"]
+        form = urllib.parse.urlencode({**fields, "format": "pdf"}).encode()
+        status, headers, _ = self.post(action, form, "application/x-www-form-urlencoded")
+        assert status == 302, f"starting the weekly-report job answered {status}"
+        job = urllib.parse.urlsplit(headers["Location"]).path
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = re.search(r'data-state="(\w+)"', self.get(job)[2].decode())
+            if state and state.group(1) in ("succeeded", "failed"):
+                assert state.group(1) == "succeeded", self.get(job)[2].decode()[-2000:]
+                return
+            time.sleep(0.5)
+        pytest.fail(f"the weekly-report job did not finish within {timeout:.0f} s; state {state and state.group(1)}; "
+                    f"server log:\n{log.read_text(errors='replace')[-4000:]}")
+
     def upload(self, action: str, csrf: str):
         boundary = uuid.uuid4().hex
         parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{csrf}\r\n'.encode(),
@@ -167,7 +203,9 @@ def test_a_clean_pip_install_serves_every_page_and_download(installed, tmp_path)
 
     venv, env = installed
     lianzhao = str(venv / "bin" / "lianzhao")
-    env = {**env, "LIANZHAO_VAR_DIR": str(tmp_path / "var"), "LIANZHAO_DATA_DIR": str(data_dir())}
+    # Two web processes (the documented setting) are enough to crawl and start faster than the default.
+    env = {**env, "LIANZHAO_VAR_DIR": str(tmp_path / "var"), "LIANZHAO_DATA_DIR": str(data_dir()),
+           "LIANZHAO_WEB_WORKERS": "2"}
     # The installed package, not this checkout: run from an empty folder.
     _run([lianzhao, "migrate", "--no-input"], env=env, cwd=tmp_path)
     _run([lianzhao, "demo", "load"], env=env, cwd=tmp_path)
@@ -180,6 +218,7 @@ def test_a_clean_pip_install_serves_every_page_and_download(installed, tmp_path)
         _wait_for(base, server, tmp_path / "serve.log")
         browser = Browser(base)
         browser.login("admin", "lianzhao-demo")
+        browser.weekly_pdf_job(tmp_path / "serve.log")
         failures, seen_names = _crawl(browser, resolve, Resolver404)
         assert not failures, "\n".join(failures) + "\n" + (tmp_path / "serve.log").read_text(errors="replace")[-5000:]
         assert server.poll() is None, "the server died during the crawl"
