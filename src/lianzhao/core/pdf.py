@@ -129,4 +129,5 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     html = render_to_string(template_name, {**context, "pdf": True})
     with _RENDER_LOCK:
         document = weasyprint.HTML(string=html, url_fetcher=_no_fetch)
-        return document.write_pdf(stylesheets=[weasyprint.CSS(filename=str(REPORT_CSS))])
+        # presentational_hints: the tables' column widths come as width attributes (_table.html).
+        return document.write_pdf(stylesheets=[weasyprint.CSS(filename=str(REPORT_CSS))], presentational_hints=True)

@@ -19,8 +19,8 @@ PREVIEW_ROWS = 100
 #: table with a pointer to the Excel file. WeasyPrint lays out ~200 table rows a second on the 2-core
 #: machine (bench/pdf_bench.py), so six full tables stay within a reasonable wait.
 MAX_PDF_ROWS = 500
-#: The width of a PDF page's body (A4 landscape less report.css's margins), in mm.
-PDF_BODY_WIDTH_MM = 272
+#: The width of a PDF page's body (A4 landscape less report.css's margins: 272 mm) in CSS pixels.
+PDF_BODY_WIDTH_PX = 1028
 
 
 def ratio(numerator, denominator) -> Decimal | None:
@@ -105,18 +105,20 @@ class Table:
         return self.rows_beyond(PREVIEW_ROWS)
 
     @property
-    def pdf_widths_mm(self) -> list[float]:
-        """Column widths on paper: the Excel widths (character units) at 1.6 mm each, scaled down to
-        fit the body of an A4 landscape page, so a narrow table stays narrow."""
+    def pdf_widths_px(self) -> list[int]:
+        """Column widths on paper, in CSS pixels (1/96 inch; the templates set them as ``width``
+        attributes, since no template carries inline styles): the Excel widths (character units) at
+        6 px (1.6 mm) each, scaled down to fit the body of an A4 landscape page, so a narrow table
+        stays narrow."""
         total = sum(c.width for c in self.columns)
-        per_unit = min(1.6, PDF_BODY_WIDTH_MM / total) if total else 0
-        return [round(c.width * per_unit, 1) for c in self.columns]
+        per_unit = min(6.0, PDF_BODY_WIDTH_PX / total) if total else 0
+        return [int(c.width * per_unit) for c in self.columns]
 
     @property
-    def pdf_width_mm(self) -> float:
-        """The table's width on paper (the sum of :attr:`pdf_widths_mm`): a fixed width lets WeasyPrint
-        use the fixed table layout instead of measuring every cell's text first."""
-        return round(sum(self.pdf_widths_mm), 1)
+    def pdf_width_px(self) -> int:
+        """The table's width on paper (the sum of :attr:`pdf_widths_px`): a fixed width lets WeasyPrint
+        use the fixed table layout instead of measuring every cell's text first (5× faster)."""
+        return sum(self.pdf_widths_px)
 
     @property
     def pdf_rows(self) -> list[list[Cell]]:
