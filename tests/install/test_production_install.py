@@ -27,6 +27,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.urls import Resolver404, resolve, reverse
 
 from lianzhao.paths import SOURCE_ROOT, data_dir
 from tests.conftest import needs_data
@@ -151,8 +152,6 @@ class Browser:
     def weekly_pdf_job(self, log: Path, timeout: float = 180) -> None:
         """Start the weekly report as a background PDF (the worker `lianzhao serve` supervises) and
         wait until it has succeeded, so the crawl finds the job's page and its download."""
-        from django.urls import reverse
-
         status, _, body = self.get(reverse("weekly_report"))
         page = _Links()
         page.feed(body.decode())
@@ -199,8 +198,6 @@ def installed(tmp_path_factory):
 
 
 def test_a_clean_pip_install_serves_every_page_and_download(installed, tmp_path):
-    from django.urls import Resolver404, resolve
-
     venv, env = installed
     lianzhao = str(venv / "bin" / "lianzhao")
     # Two web processes (the documented setting) are enough to crawl and start faster than the default.
@@ -219,7 +216,7 @@ def test_a_clean_pip_install_serves_every_page_and_download(installed, tmp_path)
         browser = Browser(base)
         browser.login("admin", "lianzhao-demo")
         browser.weekly_pdf_job(tmp_path / "serve.log")
-        failures, seen_names = _crawl(browser, resolve, Resolver404)
+        failures, seen_names = _crawl(browser)
         assert not failures, "\n".join(failures) + "\n" + (tmp_path / "serve.log").read_text(errors="replace")[-5000:]
         assert server.poll() is None, "the server died during the crawl"
     finally:
@@ -247,7 +244,7 @@ def _wait_for(base: str, server, log: Path, timeout: float = 60):
     pytest.fail("lianzhao serve did not answer within a minute")
 
 
-def _kind(path: str, resolve, Resolver404):
+def _kind(path: str):
     """(URL name, kind key) of a local path; name None for static files."""
     parsed = urllib.parse.urlsplit(path)
     if parsed.path.startswith("/static/"):
@@ -276,9 +273,7 @@ def _expected(path: str, name: str | None):
     return "text/html", None
 
 
-def _crawl(browser: Browser, resolve, Resolver404) -> tuple[list[str], set[str]]:
-    from django.urls import reverse
-
+def _crawl(browser: Browser) -> tuple[list[str], set[str]]:
     queue, fetched, per_kind, failures = [reverse(name) for name in START], set(), {}, []
     names = {"login"}  # fetched by Browser.login
     uploaded = False
@@ -286,7 +281,7 @@ def _crawl(browser: Browser, resolve, Resolver404) -> tuple[list[str], set[str]]
         path = queue.pop(0)
         if path in fetched:
             continue
-        name, kind = _kind(path, resolve, Resolver404)
+        name, kind = _kind(path)
         limit = PER_ADMIN_KIND if (name or "").startswith("admin:") else PER_KIND
         if per_kind.get(kind, 0) >= limit or name in NOT_PAGES:
             continue

@@ -6,8 +6,16 @@ from openpyxl import Workbook
 
 from lianzhao.analysis.chains import IndustryGaps
 from lianzhao.core.i18n import in_data_language
-from lianzhao.core.xlsx import (Column, append_row, set_widths, setup_print, workbook_bytes, write_banner, write_header,
-                                write_row)
+from lianzhao.core.xlsx import (
+    Column,
+    append_row,
+    set_widths,
+    setup_print,
+    workbook_bytes,
+    write_banner,
+    write_header,
+    write_row,
+)
 
 COLUMNS = [
     Column("链位", width=8), Column("环节", width=18), Column("投入产出部门", width=24),
