@@ -269,7 +269,7 @@ def _expected(path: str, name: str | None):
     if fmt in FORMATS:
         return FORMATS[fmt]
     if name == "healthz":
-        return "text/plain", None
+        return "application/json", b"{"
     return "text/html", None
 
 
