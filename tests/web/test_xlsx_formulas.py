@@ -5,10 +5,12 @@ workbook's case is in tests/analysis/test_gaps_and_impact.py (it needs the demo)
 from __future__ import annotations
 
 import io
+import re
 
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from lianzhao.paths import PACKAGE_DIR
 from lianzhao.projects.models import InvestmentProject
 from tests.report_kit import live_formulas, unguarded_formula_text
 from tests.web.dispatch_world import WEEK, build_world
@@ -38,3 +40,16 @@ def test_the_weekly_report_workbook_writes_formula_like_text_as_text(client, per
     assert live_formulas(content) == [] and unguarded_formula_text(content) == []
     values = _values(content)
     assert LINK in values and "-1+2" in values
+
+
+def test_only_the_core_writer_puts_values_into_cells():
+    """Every workbook lianzhao writes fills its cells through lianzhao.core.xlsx (set_cell and the
+    helpers on it), the one place that keeps text from becoming a formula; ws.append or cell.value =
+    elsewhere is how the gap workbook once wrote an imported =HYPERLINK(...) as a live formula."""
+    writes = re.compile(r"\.append\(\s*\[|\.value\s*=(?!=)|\.cell\([^)]*\bvalue\s*=")
+    offenders = []
+    for path in PACKAGE_DIR.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path.name != "xlsx.py" and "Workbook(" in text:  # the modules that write workbooks
+            offenders += [f"{path.relative_to(PACKAGE_DIR)}: {m.group(0)}" for m in writes.finditer(text)]
+    assert offenders == []

@@ -22,6 +22,7 @@ from lianzhao.analysis.models import RegionalBase, RegionalBaseRow
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
 from lianzhao.core.spreadsheet import SheetColumn, SheetRow, SpreadsheetRefused, read_sheet
+from lianzhao.core.xlsx import append_row, workbook_bytes
 from lianzhao.econ import concordance
 
 COLUMNS = [
@@ -80,19 +81,17 @@ def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
-    ws.append(HEADERS)
-    ws.append(["io153", "079", "汽车整车", 4500000, 2024, "示例：45万辆 × 10万元/辆", "是", "示例假设"])
+    append_row(ws, HEADERS)
+    append_row(ws, ["io153", "079", "汽车整车", 4500000, 2024, "示例：45万辆 × 10万元/辆", "是", "示例假设"])
     for i, width in enumerate([10, 8, 22, 14, 10, 36, 10, 30], start=1):
         ws.column_dimensions[chr(64 + i)].width = width
     notes = wb.create_sheet("填写说明")
-    notes.append(["列", "说明"])
+    append_row(notes, ["列", "说明"])
     for _, label, help_text in COLUMNS:
-        notes.append([label, help_text])
-    notes.append(["", "同一代码只能出现一次；全部行校验通过才会导入，任何一行有误则整个文件不导入。"])
-    notes.append(["", f"每个文件最多 {MAX_ROWS:,} 行。"])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        append_row(notes, [label, help_text])
+    append_row(notes, ["", "同一代码只能出现一次；全部行校验通过才会导入，任何一行有误则整个文件不导入。"])
+    append_row(notes, ["", f"每个文件最多 {MAX_ROWS:,} 行。"])
+    return workbook_bytes(wb)
 
 
 def parse_workbook(data, *, table_sectors: int, national_totals: dict[str, float] | None,
