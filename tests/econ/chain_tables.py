@@ -27,6 +27,13 @@ Demand ``d = A^N x^r``:
 With SLQ regionalization ``a^r_ij = a^N_ij · min(SLQ_i, 1)``, local supply ``l = A^r x^r``:
     l = (0·56, 0.5·128, 1·2, 1·80) = (0, 64, 2, 80); local shares (0, 0.5, 1, 1);
     leakage d − l = (56, 64, 0, 0).
+
+``small_table(imports=True)`` adds imported intermediates (an import-use matrix, as in a
+non-competitive table): parts import materials ``a^M_mp = 1/8`` and vehicles import parts
+``a^M_pv = 1/8``. Then total demand ``d^T = d + f`` with imports ``f = A^M x^r``:
+    f = (0.125·64, 0.125·320, 0, 0) = (8, 40, 0, 0);  d^T = (64, 168, 2, 80);
+local supply is unchanged (the quotients apply to domestic coefficients) and the leakage splits
+into other regions ``o = d − l = (56, 64, 0, 0)`` and abroad ``f``.
 """
 
 from __future__ import annotations
@@ -48,18 +55,25 @@ X_N = np.full(4, 1024.0)
 X_R = pd.Series([0.0, 64.0, 320.0, 128.0], index=SECTORS)
 DEMAND = {"m": 56.0, "p": 128.0, "v": 2.0, "s": 80.0}
 LOCAL_SLQ = {"m": 0.0, "p": 64.0, "v": 2.0, "s": 80.0}
+A_M = np.zeros((4, 4))
+A_M[0, 1] = A_M[1, 2] = 0.125
+IMPORTS = {"m": 8.0, "p": 40.0, "v": 0.0, "s": 0.0}
 
 
-def small_table(*, unit: str = "万元", households: bool = True, employment: bool = True, scale: float = 1.0) -> IOTable:
-    """The national table above; ``scale`` multiplies every amount (e.g. 1e-4 with unit 亿元)."""
+def small_table(*, unit: str = "万元", households: bool = True, employment: bool = True, scale: float = 1.0,
+                imports: bool = False) -> IOTable:
+    """The national table above; ``scale`` multiplies every amount (e.g. 1e-4 with unit 亿元);
+    ``imports`` adds the import-use matrix ``A^M``."""
     Z = A_N * X_N[np.newaxis, :]
+    Zm = A_M * X_N[np.newaxis, :] if imports else np.zeros((4, 4))
     y = X_N - Z.sum(axis=1)
-    va = X_N - Z.sum(axis=0)
+    va = X_N - Z.sum(axis=0) - Zm.sum(axis=0)
     Y = pd.DataFrame({"households": y / 2, "other": y / 2} if households else {"other": y}, index=SECTORS)
     return IOTable.from_flows(
         Z=pd.DataFrame(Z * scale, index=SECTORS, columns=SECTORS), Y=Y * scale,
         va=pd.DataFrame([va / 2 * scale, va / 2 * scale], index=["compensation", "operating_surplus"], columns=SECTORS),
         x=pd.Series(X_N * scale, index=SECTORS), sectors=NAMES, unit=unit,
+        imports=pd.DataFrame(Zm * scale, index=SECTORS, columns=SECTORS) if imports else None,
         employment=pd.Series([10.0, 20.0, 30.0, 40.0], index=SECTORS) if employment else None,
         meta={"source": "hand-made test table", "year": 2020, "sectors": 4},
     )

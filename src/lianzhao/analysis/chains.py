@@ -53,7 +53,7 @@ def node_inputs(industry, context: RegionalContext) -> tuple[list, list[ChainNod
 def industry_gaps(industry, context: RegionalContext) -> IndustryGaps:
     nodes, inputs = node_inputs(industry, context)
     thresholds = thresholds_of(context)
-    table = (find_gaps(context.regional, inputs, thresholds, national=context.national)
+    table = (find_gaps(context.regional, inputs, thresholds)
              if inputs else pd.DataFrame())
     return IndustryGaps(industry=industry, table=table, nodes=nodes, thresholds=thresholds, context=context)
 
