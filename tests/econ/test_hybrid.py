@@ -10,7 +10,7 @@ import pytest
 
 from lianzhao.econ import LabelError, NonProductiveError, regionalize
 from lianzhao.econ.hybrid import ColumnOverride, LocalShareOverride, OverrideError, default_non_tradables
-from tests.econ.chain_tables import A_M, A_N, SECTORS, X_R, small_table
+from tests.econ.chain_tables import A_M, A_N, SECTORS, small_table
 
 X_ALL = pd.Series([32.0, 64.0, 320.0, 96.0], index=SECTORS)  # every sector present
 

@@ -162,7 +162,7 @@ def sector_demand(regional: Regionalization) -> SectorDemand:
         raise MissingDataError("the regionalization carries no coefficient split; build it with regionalize()")
     table = regional.table
     x = table.arrays.x * wan_per_unit(table.unit)
-    d, l, f = c.total @ x, c.local @ x, c.abroad @ x
+    d, l, f = c.total @ x, c.local @ x, c.abroad @ x  # noqa: E741 (textbook symbols)
     return SectorDemand(d=d, l=l, f=f, o=np.clip(d - l - f, 0.0, None))
 
 
@@ -334,7 +334,7 @@ def find_gaps(regional: Regionalization, nodes: Sequence[ChainNodeInput],
     N = adjacency(nodes)
     sd = sector_demand(regional)
     W, S = share_matrix(nodes, table.sectors)
-    D, L, F, O = S @ sd.d, S @ sd.l, S @ sd.f, S @ sd.o
+    D, L, F, O = S @ sd.d, S @ sd.l, S @ sd.f, S @ sd.o  # noqa: E741
     link, via = national_links(regional, W)
     E = np.array([n.local_enterprises for n in nodes], dtype=int)
     leaders = np.array([n.chain_leaders for n in nodes], dtype=int)
@@ -347,7 +347,7 @@ def find_gaps(regional: Regionalization, nodes: Sequence[ChainNodeInput],
     return out
 
 
-def _rows(nodes, table, S, D, L, F, O, E, leaders, P, T, klass, partner, link, via, t: GapThresholds) -> list[dict]:
+def _rows(nodes, table, S, D, L, F, O, E, leaders, P, T, klass, partner, link, via, t: GapThresholds) -> list[dict]:  # noqa: E741
     pos = {str(s): k for k, s in enumerate(table.sectors)}
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(D > 0, L / np.where(D > 0, D, 1.0), np.nan)
