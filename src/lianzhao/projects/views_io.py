@@ -12,7 +12,7 @@ from lianzhao.accounts import permissions
 from lianzhao.core.http import attachment
 from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
 from lianzhao.jobs.services import start_job
-from lianzhao.projects import exporting, lights
+from lianzhao.projects import exporting, importing, lights
 from lianzhao.projects.filters import InvestmentProjectFilterSet
 from lianzhao.projects.importing import ProjectImportForm, import_projects, runs_in_background
 from lianzhao.projects.models import InvestmentProject, TrafficLightRule
@@ -46,7 +46,9 @@ def project_import(request):
     more than ``BACKGROUND_ROWS`` rows is imported as a background job (its page shows progress)."""
     permissions.require(permissions.can_create_project(request.user), _("您没有导入项目的权限。"))
     form = ProjectImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "errors": [], "columns": exporting.COLUMNS}
+    context = {"form": form, "errors": [], "columns": exporting.COLUMNS, "limits": {
+        "rows": f"{importing.MAX_ROWS:,}", "mb": importing.MAX_BYTES // 1024 // 1024,
+        "background": f"{importing.BACKGROUND_ROWS:,}"}}
     if request.method == "POST":
         if form.is_valid() and runs_in_background(form.cleaned_data["file"]):
             # Thousands of rows take a while: the worker imports them and the job page shows progress.
