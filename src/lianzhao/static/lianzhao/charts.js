@@ -167,9 +167,15 @@
     (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
       var build = builders[el.dataset.chart];
       if (!build) { return; }
-      var chart = echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: "canvas" });
+      var chart = echarts.getInstanceByDom(el);
+      if (!chart) {
+        chart = echarts.init(el, null, { renderer: "canvas" });
+        // "drawn" means the picture is complete: set when ECharts has finished rendering, after its
+        // entry animation, not when the option was handed over (the first frame is nearly empty).
+        chart.on("finished", function () { el.dataset.drawn = "true"; });
+      }
+      delete el.dataset.drawn;
       chart.setOption(build(data, el), true);
-      el.dataset.drawn = "true";
     });
   }
 
