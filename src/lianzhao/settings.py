@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "lianzhao.industries",
     "lianzhao.enterprises",
     "lianzhao.projects",
+    "lianzhao.aftercare",
     "lianzhao.dashboard",
     "lianzhao.analysis",
     "lianzhao.dispatch",

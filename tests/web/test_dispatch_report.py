@@ -119,6 +119,7 @@ def test_headline_counts(report):
         "new_leads": 1, "new_lead_amount": Decimal("5.00"), "stage_moves": 4, "signed_count": 1,
         "signed_amount": Decimal("20.00"),  # first signing 18.00 + capital increase 2.00
         "started": 1, "production": 1, "turned_yellow": 2, "turned_red": 1, "stalled": 3,
+        "overdue_tickets": 0, "overdue_steps": 0,
     }
 
 

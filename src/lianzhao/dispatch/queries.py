@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from lianzhao.accounts.models import Department
+from lianzhao.aftercare.weekly import service_report
 from lianzhao.core.i18n import in_data_language
 from lianzhao.core.region import DistrictUnknown, district
 from lianzhao.dispatch.models import DepartmentTarget
@@ -188,7 +189,7 @@ def light_changes(week: IsoWeek, as_of: dt.date, rule) -> list[dict]:
     planned = functools.reduce(operator.or_, (
         Q(**{f"{f}__gte": cut0.yellow_before, f"{f}__lt": cut1.yellow_before})
         | Q(**{f"{f}__gte": cut0.red_before, f"{f}__lt": cut1.red_before})
-        for f in PLANNED_DATE_FIELD.values()))
+        for f in (*PLANNED_DATE_FIELD.values(), "landing_due_on")))
     paused = Q(stage=ProjectStage.PAUSED) & _events(before, as_of, kind=EventKind.STAGE_CHANGE,
                                                     to_stage=ProjectStage.PAUSED)
     # Idle on as_of but not on the Sunday before: the last activity (an event, or the lead date when
@@ -202,7 +203,8 @@ def light_changes(week: IsoWeek, as_of: dt.date, rule) -> list[dict]:
                       last_before=last_event_on_or_before(before), last_after=last_event_on_or_before(as_of))
             .order_by()
             .values("pk", "name", "stage", "paused_from", "side_on", "last_before", "last_after",
-                    "department__name", "officer__display_name", "officer__username", *fields))
+                    "department__name", "officer__display_name", "officer__username", "landing_due_on",
+                    *fields))
     out = []
     for r in rows:
         planned_on = {s: r[f] for s, f in PLANNED_DATE_FIELD.items()}
@@ -211,7 +213,8 @@ def light_changes(week: IsoWeek, as_of: dt.date, rule) -> list[dict]:
             dates = {s: r[f] for s, f in STAGE_DATE_FIELD.items() if r[f] and r[f] <= day}
             stage = stage_on(stage=r["stage"], side_on=r["side_on"], dates=dates, day=day)
             info = lights.light_for(stage=stage, paused_from=r["paused_from"], stage_dates=dates,
-                                    planned=planned_on, last_event_on=last, today=day, rule=rule) if stage else None
+                                    planned=planned_on, last_event_on=last, today=day, rule=rule,
+                                    landing_due_on=r["landing_due_on"]) if stage else None
             return stage, info
 
         stage, now = light(as_of, r["last_after"])
@@ -381,6 +384,7 @@ def weekly_data(week: IsoWeek, *, today: dt.date, unit: str = "", preview: int |
         progress=department_progress(year, as_of, departments=departments,
                                      actuals=_department_actuals_from(groups, changes)),
         lights_definition=lights.definition(rule), stale_days=rule.stale_days,
+        service=service_report(week.start, as_of, year=year, preview=preview),
     )
 
 

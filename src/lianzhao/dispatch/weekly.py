@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from lianzhao.aftercare.weekly import ServiceReport
 from lianzhao.core.i18n import in_data_language
 from lianzhao.core.tables import Column, Table
 from lianzhao.dispatch.ranking import (
@@ -24,7 +25,7 @@ from lianzhao.projects.counting import SIGNED_TOTAL_DEFINITION
 
 ZERO = Decimal("0.00")
 
-SHEETS = ["汇总", "新增线索", "阶段变动", "红黄灯", "停滞项目", "目标完成"]
+SHEETS = ["汇总", "新增线索", "阶段变动", "红黄灯", "停滞项目", "目标完成", "企业诉求", "落地事项"]
 
 PERIOD_DEFINITION = ("统计周期为 ISO 周，周一至周日（北京时间），日期均为项目登记的日历日期；"
                      "数据截至日为周日，本周尚未结束时为生成当天。")
@@ -42,7 +43,7 @@ WEEK_COUNTS_DEFINITION = "本周开工、投产：开工日期、投产日期在
 
 def light_change_definition(lights_definition: str) -> str:
     return ("本周转黄、转红：分别以上周日和本周日（未结束的周为今天）作为“今天”，按当时已登记的阶段日期和项目动态"
-            "计算红黄绿灯，本周灯色比上周更差（绿→黄、绿→红、黄→红）的项目；计划节点日期按当前登记值。"
+            "计算红黄绿灯，本周灯色比上周更差（绿→黄、绿→红、黄→红）的项目；计划节点日期和最早未办结落地事项的期限按当前登记值。"
             f"灯色规则——{lights_definition}")
 
 
@@ -78,6 +79,8 @@ class WeeklyData:
     progress: list[DepartmentProgress] = field(default_factory=list)
     lights_definition: str = ""
     stale_days: int = 30
+    #: The enterprise-service sheets (企业诉求, 落地事项), read by :mod:`lianzhao.aftercare.weekly`.
+    service: ServiceReport = field(default_factory=ServiceReport)
 
 
 def _label(stage: str) -> str:
@@ -170,6 +173,8 @@ def headline(data: WeeklyData) -> dict:
         "turned_yellow": len(data.light_changes) - red,
         "turned_red": red,
         "stalled": len(data.stalled) if data.stalled_count is None else data.stalled_count,
+        "overdue_tickets": data.service.overdue_tickets,
+        "overdue_steps": data.service.overdue_steps,
     }
 
 
@@ -183,6 +188,8 @@ def _headline_table(h: dict) -> Table:
         ["本周转黄灯", h["turned_yellow"], None, "见“红黄灯”表。"],
         ["本周转红灯", h["turned_red"], None, "见“红黄灯”表。"],
         ["停滞项目", h["stalled"], None, "见“停滞项目”表。"],
+        ["超期未答复诉求", h["overdue_tickets"], None, "见“企业诉求”表。"],
+        ["逾期落地事项", h["overdue_steps"], None, "见“落地事项”表。"],
     ]
     return Table(key="headline", title="本周概况",
                  columns=[Column("指标", "text", 16), Column("数量", "int", 10),
@@ -280,6 +287,7 @@ def build_weekly_report(data: WeeklyData) -> dict:
             {"name": "红黄灯", "tables": [_lights_table(data)]},
             {"name": "停滞项目", "tables": [_stalled_table(data)]},
             {"name": "目标完成", "tables": [ranking_table(data.progress, data.year)]},
+            *data.service.sheets,
         ],
     }
 

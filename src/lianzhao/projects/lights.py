@@ -8,9 +8,12 @@ defaults in brackets):
 * 黄灯 — the project is 暂缓 (paused). A pause is a decision recorded with its reason, so its plan
   and its activity are not judged while it lasts; the light stays yellow so the pause stays visible;
 * 红灯 — a planned stage date lies more than ``red_after_months`` [3] calendar months before today
-  and the stage has not been reached (planned < today − 3 months);
+  and the stage has not been reached (planned < today − 3 months), or a landing step not yet done
+  was due that long ago. A landing step is judged exactly like a planned milestone: the project
+  keeps the earliest due date of its open steps in ``landing_due_on`` (kept by the aftercare app's
+  services), and that date is one more planned date to this rule;
 * 黄灯 — a planned stage date has passed by more than ``yellow_after_days`` [0] days and the stage
-  has not been reached (planned < today − 0 days, i.e. from the day after the planned date), or the
+  has not been reached, or a landing step (落地事项, 高效办成一件事) is past its due date by as much (planned < today − 0 days, i.e. from the day after the planned date), or the
   project has had no timeline event for ``stale_days`` [30] days or more (last event ≤ today − 30;
   without any event the 线索 date stands in);
 * 绿灯 — otherwise.
@@ -135,13 +138,28 @@ def overdue_milestones(*, stage: str, paused_from: str, stage_dates: dict, plann
     return sorted(out, key=lambda row: row[1])
 
 
+def landing_overdue(landing_due_on: dt.date | None, *, today: dt.date, rule) -> tuple[int, str] | None:
+    """(days overdue, light) when the earliest open landing step's due date has passed beyond the
+    yellow grace — the same thresholds as a planned milestone — else None."""
+    if landing_due_on is None:
+        return None
+    cut = thresholds(today, rule)
+    if landing_due_on < cut.red_before:
+        return (today - landing_due_on).days, Light.RED
+    if landing_due_on < cut.yellow_before:
+        return (today - landing_due_on).days, Light.YELLOW
+    return None
+
+
 def light_for(*, stage: str, paused_from: str = "", merged: bool = False, stage_dates: dict,
-              planned: dict, last_event_on: dt.date | None, today: dt.date, rule) -> LightInfo:
+              planned: dict, last_event_on: dt.date | None, today: dt.date, rule,
+              landing_due_on: dt.date | None = None) -> LightInfo:
     """The light of one project on ``today`` (see the module docstring for the rules). The reasons
     are Chinese sentences (the data language), stage names in them too, whoever reads them.
 
     ``stage_dates`` and ``planned`` map stage values to dates (missing or None when not set);
-    ``last_event_on`` is the date of the latest timeline event.
+    ``last_event_on`` is the date of the latest timeline event; ``landing_due_on`` the earliest due
+    date of the project's open landing steps (None without any).
     """
     if is_closed(stage, merged):
         return LightInfo(Light.NONE)
@@ -155,6 +173,10 @@ def light_for(*, stage: str, paused_from: str = "", merged: bool = False, stage_
         beyond = f"，超过 {rule.red_after_months} 个月" if light == Light.RED else ""
         reasons.append((light, f"计划{data_label(ProjectStage(milestone))} {planned_on:%Y-%m-%d} "
                                f"已逾期 {days} 天{beyond}"))
+    if late := landing_overdue(landing_due_on, today=today, rule=rule):
+        days, light = late
+        beyond = f"，超过 {rule.red_after_months} 个月" if light == Light.RED else ""
+        reasons.append((light, f"落地事项 {landing_due_on:%Y-%m-%d} 到期未办结，已逾期 {days} 天{beyond}"))
     activity = last_event_on or stage_dates.get(ProjectStage.LEAD)
     if activity is not None and activity <= thresholds(today, rule).stale_on_or_before:
         reasons.append((Light.YELLOW, f"已 {(today - activity).days} 天无动态（最近 {activity:%Y-%m-%d}）"))
@@ -178,8 +200,9 @@ def next_milestone(*, stage: str, paused_from: str, stage_dates: dict,
 def definition(rule) -> str:
     """The 口径 of the lights, printed wherever they are shown."""
     grace = f"超过 {rule.yellow_after_days} 天" if rule.yellow_after_days else ""
-    return (f"红灯：有计划节点逾期{grace}超过 {rule.red_after_months} 个月仍未到达；"
-            f"黄灯：有计划节点日期已过{grace}仍未到达，或已 {rule.stale_days} 天以上无项目动态，或项目暂缓中；"
+    return (f"红灯：有计划节点或落地事项逾期{grace}超过 {rule.red_after_months} 个月仍未到达（办结）；"
+            f"黄灯：有计划节点或落地事项日期已过{grace}仍未到达（办结），或已 {rule.stale_days} 天以上无项目动态，"
+            "或项目暂缓中；"
             "绿灯：其余在推进项目；已达产、已终止和已合并的项目不亮灯。按今天的日期计算。")
 
 
@@ -193,7 +216,7 @@ def _not_reached(stage: str) -> Q:
 def _overdue(before: dt.date) -> Q:
     return functools.reduce(operator.or_, (
         Q(**{f"{PLANNED_DATE_FIELD[stage]}__lt": before}) & _not_reached(stage) for stage in PLANNED_STAGES
-    ))
+    ), Q(landing_due_on__lt=before))
 
 
 def annotate_light(queryset, *, today: dt.date, rule):

@@ -134,9 +134,13 @@ class InvestmentProject(TimeStampedModel):
     # save only rows they have just locked and re-read (services.locking.lock_project), so an instance loaded
     # before an event was added never writes an old date back.
     last_event_on = models.DateField("最近动态日期", null=True, blank=True, editable=False)
+    # Denormalised: the earliest due date among the project's landing steps not yet done (高效办成一件事,
+    # kept by lianzhao.aftercare's services; None without open steps), so the traffic light judges a
+    # late step as one more planned date, in the same SQL expression over the row.
+    landing_due_on = models.DateField("最早未办结落地事项期限", null=True, blank=True, editable=False)
 
     #: Derived data, not a change anyone made: left out of audit snapshots.
-    audit_exclude = ("last_event_on",)
+    audit_exclude = ("last_event_on", "landing_due_on")
 
     objects = CountedProjectManager()
     all_objects = InvestmentProjectQuerySet.as_manager()
@@ -204,7 +208,7 @@ class InvestmentProject(TimeStampedModel):
         return lights.light_for(
             stage=self.stage, paused_from=self.paused_from, merged=self.is_merged,
             stage_dates=self.stage_dates(), planned=self.planned_dates(),
-            last_event_on=self.last_event_on, today=today, rule=rule,
+            last_event_on=self.last_event_on, today=today, rule=rule, landing_due_on=self.landing_due_on,
         )
 
 

@@ -1,0 +1,110 @@
+"""高效办成一件事: a signed project's checklist from the template, steps done only with a date and a
+reference, and the project's light turning yellow/red on a late step (the one light rule)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from lianzhao.aftercare import services
+from lianzhao.aftercare.models import LandingChecklist, LandingStep, LandingTemplate
+from lianzhao.audit.models import AuditRecord
+from lianzhao.projects import lights
+from lianzhao.projects.models import InvestmentProject, TrafficLightRule
+from tests.aftercare.conftest import TODAY
+from tests.web.evidence_kit import upload
+
+RULE = TrafficLightRule()
+
+
+@pytest.fixture
+def signed(service, make_project):
+    project = make_project(stage="signed", department="a", signed_date=TODAY - dt.timedelta(days=40),
+                           last_event_on=TODAY)
+    return project
+
+
+def test_the_checklist_follows_the_default_template_from_the_signing(service, signed):
+    checklist = services.start_checklist(signed, acting_user=service["officer_a"])
+    steps = list(checklist.steps.all())
+    template = LandingTemplate.objects.get(project_type="")
+    assert [s.name for s in steps] == [s.name for s in template.steps.all()]
+    assert steps[0].name == "企业设立登记" and steps[0].due_on == signed.signed_date + dt.timedelta(days=30)
+    signed.refresh_from_db()
+    assert signed.landing_due_on == steps[0].due_on
+    (audit,) = AuditRecord.objects.filter(model_name="landingchecklist")
+    assert audit.actor == service["officer_a"] and len(audit.after["steps"]) == len(steps)
+
+
+def test_a_template_for_the_project_type_wins_when_the_project_has_one(service, signed):
+    special = LandingTemplate.objects.create(name="工业项目", project_type="industrial")
+    special.steps.create(order=0, name="能评", due_days=10)
+    signed.project_type_id = "industrial"  # the ledger's 项目类型 (its key is the code)
+    assert services.template_for(signed) == special
+    signed.project_type_id = "other"
+    assert services.template_for(signed).project_type == ""
+
+
+def test_only_a_signed_project_gets_a_checklist_and_only_once(service, make_project, signed):
+    with pytest.raises(ValidationError, match="尚未签约"):
+        services.start_checklist(make_project(stage="negotiating"), acting_user=service["officer_a"])
+    with pytest.raises(PermissionDenied):
+        services.start_checklist(signed, acting_user=service["officer_b"])
+    services.start_checklist(signed, acting_user=service["officer_a"])
+    with pytest.raises(ValidationError, match="已有"):
+        services.start_checklist(signed, acting_user=service["admin"])
+    assert LandingChecklist.objects.count() == 1
+
+
+def test_a_late_step_turns_the_light_yellow_then_red(service, signed):
+    checklist = services.start_checklist(signed, acting_user=service["officer_a"])
+    first = checklist.steps.first()  # due signing + 30 = TODAY - 10
+    signed.refresh_from_db()
+    info = signed.light_info(TODAY, RULE)
+    assert info.light == "yellow" and "落地事项" in info.reason and "已逾期 10 天" in info.reason
+    later = TODAY + dt.timedelta(days=100)
+    assert signed.light_info(later, RULE).light == "red"
+    sql = {p.pk: p.light for p in InvestmentProject.objects.with_light(TODAY, RULE)}
+    assert sql[signed.pk] == "yellow"
+    assert lights.light_counts(InvestmentProject.objects.filter(pk=signed.pk), today=later, rule=RULE)["red"] == 1
+    services.complete_step(first, done_on=TODAY, reference="即自然资预〔2025〕12号", acting_user=service["officer_a"])
+    signed.refresh_from_db()
+    assert signed.landing_due_on == checklist.steps.open().order_by("due_on").first().due_on
+    assert signed.light_info(TODAY, RULE).light == "green"
+
+
+@pytest.mark.parametrize("values, field", [
+    ({"done_on": None, "reference": "x"}, "done_on"),
+    ({"reference": ""}, "reference"),
+    ({"done_on": TODAY + dt.timedelta(days=1), "reference": "x"}, "done_on"),
+    ({"reference": "", "upload": upload("批复.exe", b"MZ")}, "file"),
+])
+def test_no_step_is_done_without_its_date_and_a_reference(service, signed, values, field):
+    step = services.start_checklist(signed, acting_user=service["officer_a"]).steps.first()
+    before = AuditRecord.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        services.complete_step(step, acting_user=service["officer_a"], **{"done_on": TODAY, **values})
+    assert field in caught.value.message_dict
+    step.refresh_from_db()
+    assert step.done_on is None and AuditRecord.objects.count() == before
+
+
+def test_a_file_is_a_reference_and_joins_the_projects_files(service, signed):
+    step = services.start_checklist(signed, acting_user=service["officer_a"]).steps.first()
+    done = services.complete_step(step, done_on=TODAY, upload=upload("营业执照.pdf"), acting_user=service["officer_a"])
+    assert done.file.project == signed and done.file.original_name == "营业执照.pdf"
+    assert "营业执照.pdf" in signed.events.first().text
+    (audit,) = AuditRecord.objects.filter(model_name="landingstep")
+    assert audit.before["done_on"] is None and audit.after["done_on"] == TODAY.isoformat()
+
+
+def test_the_steps_department_may_mark_it_done(service, signed):
+    checklist = services.start_checklist(signed, acting_user=service["officer_a"])
+    step = checklist.steps.first()
+    LandingStep.objects.filter(pk=step.pk).update(department=service["land"])
+    step.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.complete_step(step, done_on=TODAY, reference="x", acting_user=service["responder_other"])
+    services.complete_step(step, done_on=TODAY, reference="x", acting_user=service["responder"])
