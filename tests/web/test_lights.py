@@ -198,7 +198,7 @@ def test_the_dashboard_counts_projects_by_light(client, personas, varied, frozen
     assert [(row["light"], row["count"]) for row in response.context["lights"]] == [
         ("red", 1), ("yellow", 5), ("green", 4)]
     body = response.content.decode()
-    assert 'id="light-count-red">1<' in body and "红灯：有计划节点逾期超过 3 个月仍未到达" in body
+    assert 'id="light-count-red">1<' in body and "红灯：有计划节点或落地事项逾期超过 3 个月仍未到达" in body
 
 
 def test_my_projects_lists_the_officers_open_projects_most_urgent_first(client, personas, make_project, frozen):
