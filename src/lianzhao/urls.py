@@ -17,6 +17,7 @@ urlpatterns = [
     path("projects/", include("lianzhao.projects.urls")),
     path("enterprises/", include("lianzhao.enterprises.urls")),
     path("dispatch/", include("lianzhao.dispatch.urls")),
+    path("service/", include("lianzhao.aftercare.urls")),
     path("analysis/", include("lianzhao.analysis.urls")),
     path("audit/", audit_list, name="audit_list"),
     path("jobs/", include("lianzhao.jobs.urls")),

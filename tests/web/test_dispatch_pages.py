@@ -125,8 +125,10 @@ def _count(client, url, params):
     # method, department) with the week's and the year's signings, starts and production (the stage
     # tables, the week's figures and the departments' year to date are sums over these groups),
     # investment changes by department (week, year), stalled (order, then details of the previewed
-    # rows), industries, departments, new leads, moves, light candidates, targets.
-    ("weekly_report", {"week": WEEK}, 14),
+    # rows), industries, departments, new leads, moves, light candidates, targets; enterprise service:
+    # overdue requests (count, rows), departments' rates (answers, ratings, overdue now, departments),
+    # overdue landing steps (count, rows), steps done in the week.
+    ("weekly_report", {"week": WEEK}, 23),
     # session + user, default year, targets, YTD signed (2), YTD counts, departments.
     ("targets", {}, 8),
     # session + user, projects, department filter choices.

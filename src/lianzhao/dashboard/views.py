@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from lianzhao.accounts import permissions
+from lianzhao.aftercare.permissions import can_use_service
 from lianzhao.dashboard import queries
 from lianzhao.dashboard.models import Indicator
 from lianzhao.projects import lights
@@ -14,6 +15,10 @@ from lianzhao.projects.models import TrafficLightRule
 
 @require_GET
 def dashboard(request):
+    if not permissions.can_read(request.user) and can_use_service(request.user):
+        # A responder (staff of a department outside the bureau) reads no pipeline: their start
+        # page is what is due for them.
+        return render(request, "aftercare/start.html")
     permissions.require(permissions.can_read(request.user))
     today, rule = lights.today(), TrafficLightRule.load()
     figures = queries.pipeline_figures(today)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_noop
 
 from lianzhao.accounts import permissions
 from lianzhao.accounts.choices import Role
+from lianzhao.aftercare.permissions import can_use_service
 
 
 def navigation(request):
@@ -24,6 +25,12 @@ def navigation(request):
     ]
     if permissions.role_of(user) == Role.OFFICER:
         items.insert(3, ("my_projects", gettext_noop("我的项目"), reverse("my_projects")))
+    if can_use_service(user):
+        items.insert(-1, ("service", gettext_noop("企业服务"), reverse("ticket_list")))
+    if permissions.role_of(user) == Role.RESPONDER:
+        # Staff of departments outside the bureau: their start page and the requests routed to them.
+        items = [("dashboard", gettext_noop("驾驶舱"), reverse("dashboard")),
+                 ("service", gettext_noop("企业服务"), reverse("ticket_list"))]
     if permissions.can_view_audit(user):
         items.append(("audit", gettext_noop("审计日志"), reverse("audit_list")))
     if user.is_staff:
