@@ -21,6 +21,7 @@ from lianzhao.audit.services import record_change, snapshot
 from lianzhao.core.models import Region
 from lianzhao.dashboard.models import Indicator
 from lianzhao.demo import pack_data as pack
+from lianzhao.demo.aftercare_loader import load_aftercare
 from lianzhao.demo.region_loader import load_region_base
 from lianzhao.dispatch.models import DepartmentTarget
 from lianzhao.enterprises.models import Enterprise
@@ -258,6 +259,7 @@ def load_demo() -> LoadReport:
     nodes = _chains(report, industries)
     enterprises = _enterprises(report, nodes)
     _projects(report, industries, nodes, enterprises, departments, users)
+    load_aftercare(report, enterprises, DEMO_PASSWORD)
     for order, spec in enumerate(pack.KPIS):
         _sync(Indicator, {"key": spec["key"]}, {
             "label": spec["label"], "value": Decimal(spec["value"]), "unit": spec.get("unit", ""),
