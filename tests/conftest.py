@@ -59,7 +59,10 @@ def _demo_tables(connection) -> list[type]:
 
 @pytest.fixture(scope="session")
 def _demo_rows(django_db_setup, django_db_blocker):
-    """Run `lianzhao demo load` once, keep the rows it wrote (per model), and leave the database as it was."""
+    """Run `lianzhao demo load` once, keep the rows it wrote (per model) — the rows it added, and
+    lianzhao's rows that migrations had seeded (request categories, a landing template) as the demo
+    left them (it routes the categories) — and leave the database as it was. The seeded rows are kept
+    because a live-server test's flush removes them too."""
     if not DATA_AVAILABLE:
         pytest.skip("reference data folder (LIANZHAO_DATA_DIR) not found: the demo cannot be loaded")
     from lianzhao.demo.loader import load_demo
@@ -68,29 +71,44 @@ def _demo_rows(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         with transaction.atomic():
             models = _demo_tables(connection)
-            before = {model: set(model._base_manager.values_list("pk", flat=True)) for model in models}
+            # Before the demo the tables hold only what migrations seeded: few rows, kept whole.
+            before = {model: {obj.pk: _values(obj) for obj in model._base_manager.all()} for model in models}
             load_demo()
             rows = []
             for model in models:
-                added = [obj for obj in model._base_manager.order_by("pk") if obj.pk not in before[model]]
-                if added:
-                    rows.append((model, added))
+                objs = list(model._base_manager.order_by("pk"))
+                added = [obj for obj in objs if obj.pk not in before[model]]
+                seeded = ([obj for obj in objs if obj.pk in before[model]]
+                          if model._meta.app_config.name.startswith("lianzhao.") else [])
+                if added or seeded:
+                    rows.append((model, added, seeded))
             transaction.set_rollback(True)
     return rows
 
 
+def _values(obj) -> tuple:
+    return tuple(getattr(obj, field.attname) for field in obj._meta.concrete_fields)
+
+
 def _copy_in(rows) -> None:
-    """Insert the kept rows as they were (raw: no auto_now, no signals); constraints are checked at commit."""
+    """Insert the kept rows as they were (raw: no auto_now, no signals) and put the seeded rows back as
+    the demo left them (updated, or inserted again after a flush); constraints are checked at commit."""
     connection = connections[DEFAULT_DB_ALIAS]
     with transaction.atomic():
-        for model, objs in rows:
+        for model, objs, seeded in rows:
             fields = model._meta.concrete_fields
-            size = max(connection.ops.bulk_batch_size(fields, objs), 1)
+            present = set(model._base_manager.filter(pk__in=[o.pk for o in seeded]).values_list("pk", flat=True))
+            for obj in seeded:
+                if obj.pk in present:
+                    model._base_manager.filter(pk=obj.pk).update(
+                        **{f.attname: getattr(obj, f.attname) for f in fields if not f.primary_key})
+            objs = [*[o for o in seeded if o.pk not in present], *objs]
+            size = max(connection.ops.bulk_batch_size(fields, objs), 1) if objs else 1
             for start in range(0, len(objs), size):
                 model._base_manager._insert(objs[start:start + size], fields=fields, raw=True)
         # PostgreSQL: move each id sequence past the copied ids (SQLite's AUTOINCREMENT does it itself).
         with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in rows]):
+            for sql in connection.ops.sequence_reset_sql(no_style(), [row[0] for row in rows]):
                 cursor.execute(sql)
 
 

@@ -19,18 +19,21 @@ def _values(obj) -> tuple:
 
 
 def test_the_kept_rows_are_every_row_a_fresh_load_writes(_demo_rows):
+    seeded = {model: set(model._base_manager.values_list("pk", flat=True)) for model, _, _ in _demo_rows}
     call_command("demo", "load", verbosity=0)
-    kept = {model: len(objs) for model, objs in _demo_rows}
-    for model, count in kept.items():
-        assert model._base_manager.count() == count, model.__name__
+    for model, added, kept_seeded in _demo_rows:
+        assert model._base_manager.count() == len(seeded[model]) + len(added), model.__name__
+        assert {obj.pk for obj in kept_seeded} == seeded[model], model.__name__
+    kept = {model for model, _, _ in _demo_rows}
     assert Enterprise.chain_nodes.through in kept and Region in kept
 
 
 def test_each_test_gets_the_rows_exactly_as_loaded(demo, _demo_rows):
     assert demo.code == "370215"
-    for model, objs in _demo_rows:
-        stored = {obj.pk: _values(obj) for obj in model._base_manager.all()}
-        assert stored == {obj.pk: _values(obj) for obj in objs}, model.__name__
+    for model, added, seeded in _demo_rows:
+        written = {obj.pk: _values(obj) for obj in [*added, *seeded]}
+        stored = {obj.pk: _values(obj) for obj in model._base_manager.filter(pk__in=list(written))}
+        assert stored == written, model.__name__
 
 
 def test_a_test_adds_its_own_rows_on_top_of_the_demo(demo):
