@@ -210,6 +210,19 @@ DISTRICT_CODE = os.environ.get("LIANZHAO_DISTRICT", "").strip()
 if DISTRICT_CODE and not (DISTRICT_CODE.isdigit() and len(DISTRICT_CODE) == 6):
     raise ImproperlyConfigured(f"LIANZHAO_DISTRICT must be a 6-digit division code (370215), not {DISTRICT_CODE!r}")
 
+# The daily e-mail digest of what is due (lianzhao.aftercare.digest, `lianzhao digest`): off unless an
+# SMTP server is named — lianzhao runs offline and sends nothing by default.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lianzhao@localhost").strip()
+DIGEST_ENABLED = env_bool("LIANZHAO_DIGEST", False)
+if DIGEST_ENABLED and not EMAIL_HOST:
+    raise ImproperlyConfigured("LIANZHAO_DIGEST=1 needs EMAIL_HOST (the SMTP server that sends the daily digest)")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

@@ -1,4 +1,4 @@
-"""What is due or overdue for one user (我的待办): requests their department owes an answer to,
+"""What is due or overdue for one user (我的待办): every request their department owes an answer to,
 answers waiting for the company's rating and requests waiting to be routed (for the service
 officer), landing steps of their department or their projects, and visits they planned. Shown on
 the start page (the dashboard) and sent in the optional daily e-mail digest."""
@@ -58,8 +58,8 @@ def reminders_for(user, today: dt.date) -> Reminders:
     horizon = today + dt.timedelta(days=AHEAD_DAYS)
     units = department_ids(user)
     if units:
-        rows, more = _cap(Ticket.objects.filter(status__in=AWAITING_ANSWER, department_id__in=units,
-                                                deadline__lte=horizon)
+        # Every request the department holds is work to do, however far its deadline.
+        rows, more = _cap(Ticket.objects.filter(status__in=AWAITING_ANSWER, department_id__in=units)
                           .select_related("enterprise", "category").order_by("deadline", "pk"))
         out.more += more
         out.items += [Reminder("ticket", f"{t.enterprise} · {t.category}", t.deadline, "ticket_detail", (t.pk,),
