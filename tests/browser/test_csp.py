@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from lianzhao.aftercare.models import Ticket
 from lianzhao.projects.models import InvestmentProject
 from tests.browser.test_officer_journey import _login
 from tests.conftest import needs_data
@@ -53,6 +54,10 @@ def test_no_page_violates_the_policy(page, live_server, transactional_db, demo):
     page.select_option("select[name=stage]", "signed")  # htmx filter
     page.wait_for_load_state("networkidle")
     violations.extend(page.evaluate("window.__csp"))
+    ticket = Ticket.objects.order_by("pk").first()
+    visit("/service/", "#ticket-table")
+    visit(f"/service/{ticket.pk}/", "#ticket-history")
+    visit(f"/enterprises/{ticket.enterprise_id}/", "#service-record")
     visit("/dispatch/", "main")
     page.select_option("select[name=language]", "en")  # app.js submits the switcher
     page.wait_for_selector("html[lang=en]")

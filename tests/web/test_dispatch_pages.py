@@ -129,8 +129,9 @@ def _count(client, url, params):
     # overdue requests (count, rows), departments' rates (answers, ratings, overdue now, departments),
     # overdue landing steps (count, rows), steps done in the week.
     ("weekly_report", {"week": WEEK}, 23),
-    # session + user, default year, targets, YTD signed (2), YTD counts, departments.
-    ("targets", {}, 8),
+    # session + user, default year, targets, YTD signed (2), YTD counts, departments; the handling
+    # departments' service ranking (answers due, ratings, overdue now, departments).
+    ("targets", {}, 12),
     # session + user, projects, department filter choices.
     ("dispatch_analytics", {}, 4),
 ])

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lianzhao.accounts import permissions
 from lianzhao.accounts.models import Department
+from lianzhao.aftercare.weekly import service_table
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.http import attachment
 from lianzhao.core.tables import PREVIEW_ROWS
@@ -89,6 +90,8 @@ def targets(request):
     return render(request, "dispatch/targets.html", {
         "form": form, "year": year, "as_of": min(today, today.replace(year=year, month=12, day=31)),
         "ranked": ranked, "ranking_table": ranking_table(progress, year),
+        # Enterprise service: the handling departments' on-time and satisfaction ranking (its own rule).
+        "service_table": service_table(year, min(today, today.replace(year=year, month=12, day=31))),
         "ranking_rule": _(RANKING_RULE), "target_definition": _(TARGET_DEFINITION),
         "signed_definition": SIGNED_TOTAL_DEFINITION, "can_edit": can_edit_targets(request.user),
         "years": [year - 1, year, year + 1],
