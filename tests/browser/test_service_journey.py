@@ -1,14 +1,16 @@
 """Enterprise service end to end in headless Chromium: the demo's service officer raises a request
 for a local company, the routed department answers it, the officer closes it with the company's
 rating, and the dashboard's on-time rate changes accordingly; the company page works on a phone
-(390 px, no sideways scrolling) to plan a visit."""
+(390 px, no sideways scrolling) to plan a visit and to record it once made."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
 from lianzhao.aftercare import stats
-from lianzhao.aftercare.models import Ticket
+from lianzhao.aftercare.models import Ticket, Visit
 from lianzhao.core.tables import format_value
 from lianzhao.enterprises.models import Enterprise
 from lianzhao.projects import lights
@@ -74,7 +76,7 @@ def test_a_request_raised_answered_and_closed_moves_the_on_time_rate(browser, li
     assert after == _on_time_rate() and after != before
 
 
-def test_an_officer_plans_a_visit_from_a_phone(browser, live_server, transactional_db, demo):
+def test_an_officer_plans_and_records_a_visit_from_a_phone(browser, live_server, transactional_db, demo):
     base = live_server.url
     company = Enterprise.objects.get(name=COMPANY)
     phone = _login(browser, base, "service", viewport={"width": 390, "height": 844}, is_mobile=True,
@@ -85,14 +87,24 @@ def test_an_officer_plans_a_visit_from_a_phone(browser, live_server, transaction
     assert phone.evaluate(NO_SIDEWAYS)
     phone.click("#company-plan-visit")
     assert phone.evaluate(NO_SIDEWAYS)
-    tomorrow = (lights.today().toordinal() + 1)
-    import datetime as dt
-
-    phone.fill("input[name=planned_on]", dt.date.fromordinal(tomorrow).isoformat())
+    phone.fill("input[name=planned_on]", (lights.today() + dt.timedelta(days=1)).isoformat())
     phone.fill("input[name=purpose]", "浏览器测试：手机上安排走访")
     phone.click("#company-form button[type=submit]")
     phone.wait_for_selector("#planned-visits:has-text('浏览器测试：手机上安排走访')")
     assert phone.evaluate(NO_SIDEWAYS)
+
+    # The visit made: recorded from the same phone, it moves from planned to done.
+    phone.click("#planned-visits li:has-text('浏览器测试：手机上安排走访') a.button")
+    assert phone.evaluate(NO_SIDEWAYS)
+    phone.fill("input[name=people]", "浏览器测试：企业负责人、服务专员")
+    phone.fill("textarea[name=notes]", "浏览器测试：手机上登记走访记录")
+    phone.fill("textarea[name=follow_ups]", "浏览器测试：下周回访")
+    phone.click("#company-form button[type=submit]")
+    phone.wait_for_selector("#done-visits:has-text('浏览器测试：手机上登记走访记录')")
+    assert "浏览器测试：手机上安排走访" not in phone.inner_text("#planned-visits")
+    assert phone.evaluate(NO_SIDEWAYS)
+    visit = Visit.objects.get(enterprise=company, purpose="浏览器测试：手机上安排走访")
+    assert visit.done_on == lights.today() and visit.follow_ups == "浏览器测试：下周回访"
     ticket = Ticket.objects.filter(enterprise=company).first()
     phone.goto(f"{base}/service/{ticket.pk}/")
     assert phone.evaluate(NO_SIDEWAYS)

@@ -62,6 +62,12 @@ def serves(user, enterprise) -> bool:
     return ServiceAssignment.objects.filter(enterprise_id=enterprise_id, officer=user).exists()
 
 
+def can_raise_tickets(user) -> bool:
+    """May open the form that raises a request (which company is then checked by
+    :func:`can_serve_company`): officers and admins."""
+    return role_of(user) in (Role.ADMIN, Role.OFFICER)
+
+
 def can_serve_company(user, enterprise) -> bool:
     """Raise requests, plan and record visits, record policies for the company."""
     return role_of(user) == Role.ADMIN or serves(user, enterprise)

@@ -67,13 +67,13 @@ def ticket_list(request):
     return render(request, "aftercare/ticket_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "today": today,
         "overdue_definition": OVERDUE_DEFINITION,
-        "can_raise": account_permissions.role_of(request.user) in ("admin", "officer"),
+        "can_raise": permissions.can_raise_tickets(request.user),
     })
 
 
 @require_http_methods(["GET", "POST"])
 def ticket_create(request):
-    account_permissions.require(account_permissions.role_of(request.user) in ("admin", "officer"),
+    account_permissions.require(permissions.can_raise_tickets(request.user),
                                 _("只有服务专员或管理员可以代企业提出诉求。"))
     initial = {"enterprise": request.GET.get("enterprise")} if request.GET.get("enterprise") else None
     form = TicketForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
