@@ -157,3 +157,11 @@ def test_the_proportional_import_assumption_against_the_non_competitive_42_secto
     assert np.corrcoef(published, estimated)[0, 1] > 0.99
     assert np.corrcoef(published / use, estimated / use)[0, 1] > 0.97
     assert 1.0 < estimated.sum() / published.sum() < 1.15
+
+
+def test_a_non_tradable_the_district_does_not_produce_cannot_be_supplied_locally(nation):
+    from tests.econ.chain_tables import X_R  # m has no regional output
+
+    r = regionalize(nation, X_R, method="flq", non_tradables=["m", "s"])
+    assert r.non_tradables == ("s",) and r.table.meta["regionalized"]["non_tradables_without_output"] == ["m"]
+    assert not r.coefficients.local[0].any()

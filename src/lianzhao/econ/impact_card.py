@@ -189,9 +189,12 @@ def _shares(a: ImpactAssumptions, sectors: pd.Index) -> tuple[pd.Series, str]:
 
 def _purchase(a: ImpactAssumptions, r: Regionalization, sectors: pd.Index) -> tuple[pd.Series, pd.Series]:
     """Local purchase share ``p_k`` per sector and where each comes from."""
-    by_sector = r.local_share.where(r.local_share.notna(), np.minimum(r.slq, 1.0)).reindex(sectors)
+    local_rows = r.local_share.index.isin(list(r.non_tradables))
+    fallback = pd.Series(np.where(local_rows, 1.0, np.minimum(r.slq, 1.0)), index=r.local_share.index)
+    by_sector = r.local_share.where(r.local_share.notna(), fallback).reindex(sectors)
     source = pd.Series(np.where(r.local_share.reindex(sectors).notna(), "区域化本地供给率",
-                                "min(SLQ, 1)，该部门无本地中间需求"), index=sectors)
+                                np.where(pd.Index(sectors).isin(list(r.non_tradables)), "本地供给部门（不可贸易），按 100% 计",
+                                         "min(SLQ, 1)，该部门无本地中间需求")), index=sectors)
     spec = a.local_purchase_share
     if isinstance(spec, str):
         if spec.replace(" ", "_") != "by_sector":
@@ -267,7 +270,8 @@ def _sensitivity(national, regional, a, deltas, names, scale, type_):
     out = []
     for delta in deltas:
         r = regional if math.isclose(delta, regional.delta) else regionalize(
-            national, vector, regional.method, delta, measure=measure)
+            national, vector, regional.method, delta, measure=measure, sector_delta=regional.sector_delta,
+            non_tradables=regional.non_tradables, overrides=regional.overrides)
         entry = {"delta": float(delta), "lambda_star": r.lambda_star}
         for key, build, ok in (("construction", _construction, a.investment is not None),
                                ("operation", _operation, a.annual_output is not None and a.project_sector)):

@@ -112,7 +112,8 @@ class Regionalization:
     coefficients : hybrid.Coefficients or None
         ``A^T``, ``A^D``, ``A^L``, ``A^F`` (:mod:`lianzhao.econ.hybrid`).
     non_tradables : tuple of str
-        Sectors supplied locally whatever the quotients say.
+        Sectors supplied locally whatever the quotients say (those of the requested list the
+        region produces; the others are in ``table.meta["regionalized"]["non_tradables_without_output"]``).
     sector_delta : dict
         δ_j for the sectors given one (SFLQ); the others use ``delta``.
     overrides : tuple
@@ -181,7 +182,8 @@ def regionalize(t: IOTable, regional_output, method: str = "flq", delta: float =
     sector_delta : mapping, optional
         SFLQ: δ_j for some buying sectors j (in [0, 1)); the others use ``delta``.
     non_tradables : iterable of str
-        Supplying sectors met locally: ``a^L_ij = a^T_ij`` (:data:`hybrid.NON_TRADABLES_153`).
+        Supplying sectors met locally: ``a^L_ij = a^T_ij``, ``a^F_ij = 0``
+        (:data:`hybrid.NON_TRADABLES_153`) — where the region has output in them.
     overrides : iterable of ColumnOverride / LocalShareOverride
         Superior data (:mod:`lianzhao.econ.hybrid`); one of each kind per sector.
 
@@ -240,8 +242,12 @@ def regionalize(t: IOTable, regional_output, method: str = "flq", delta: float =
     A_T, A_D, va_factor = hybrid.apply_columns(a.A + A_M, a.A, r, va_unit, columns, t.sectors)
     A_r = A_D * np.minimum(Q, 1.0)
     A_F = np.clip(A_T - A_D, 0.0, None)
-    if non_tradables:  # supplied locally: all requirements, imported ones included
-        pos = {str(s): k for k, s in enumerate(labels)}
+    # Non-tradables are supplied locally — all requirements, imported ones included — where the
+    # district produces them; a sector without regional output cannot supply anything locally.
+    pos = {str(s): k for k, s in enumerate(labels)}
+    idle = tuple(s for s in non_tradables if xr[pos[s]] <= 0)
+    non_tradables = tuple(s for s in non_tradables if s not in idle)
+    if non_tradables:
         rows = [pos[s] for s in non_tradables]
         A_r[rows, :] = A_T[rows, :]
         A_F[rows, :] = 0.0
@@ -308,6 +314,7 @@ def regionalize(t: IOTable, regional_output, method: str = "flq", delta: float =
         meta={**t.meta, "regionalized": {"method": method, "delta": delta if flegg else None,
                                          "measure": measure, "sector_delta": dict(sector_delta),
                                          "non_tradables": list(non_tradables),
+                                         "non_tradables_without_output": list(idle),
                                          "overrides": [o.label or o.sector for o in overrides]}},
     )
     # The result is cached and shared by concurrent web requests: its arrays are read-only.
