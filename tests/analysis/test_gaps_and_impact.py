@@ -119,7 +119,9 @@ def test_the_gap_page_excel_and_pdf(demo, client, django_user_model):
     assert xlsx.status_code == 200 and xlsx["Content-Disposition"].endswith('gaps-nev.xlsx"')
     wb = load_workbook(io.BytesIO(xlsx.content))
     assert wb.sheetnames == ["补链分析", "方法与来源"]
-    data_rows = [r for r in wb["补链分析"].iter_rows(min_row=4, values_only=True) if r[1]]
+    data_rows = [r for r in wb["补链分析"].iter_rows(min_row=5, values_only=True) if r[1]]
+    assert wb["补链分析"].cell(row=4, column=5).value == "稳定性"
+    assert {r[4] for r in data_rows} <= {"稳健", "敏感"} and all(r[9] is not None for r in data_rows)
     assert len(data_rows) == Industry.objects.get(slug="nev").chain_nodes.count()
     pdf = client.get(reverse("gap_export_pdf", args=["nev"]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
@@ -128,11 +130,13 @@ def test_the_gap_page_excel_and_pdf(demo, client, django_user_model):
     rows = rows_for_display(industry_gaps(Industry.objects.get(slug="nev"), engine.regional_context(demo)), "leakage")
     # The page's blocks in selectable Chinese: headings, the map's labels, each node with its figures.
     for heading in ("即墨区新能源汽车产业链补链/强链/延链分析", "链图（颜色=分类，大小=外溢额）", "环节明细", "计算依据",
-                    "分类规则与阈值", "方法说明", "上游", "示例"):
+                    "分类规则与阈值", "方法说明", "上游", "示例", "稳健结论", "稳定性", "混合表覆盖",
+                    "示例：新能源整车厂采购结构"):
         assert heading in text, heading
     for r in rows:
         assert f"{r['node']}（{r['klass_label']}）" in text  # the map's label
-        assert flat(r["reason"]) in text and f"{r['leakage']:.2f}" in text
+        assert flat(r["reason"]) in text
+        assert f"{r['leakage_domestic']:.2f}" in text and f"{r['leakage_abroad']:.2f}" in text
     assert all("数据截至" in page and f"共{len(pages)}页" in page for page in pages)
     assert not chars_off_the_page(pdf.content)
 
@@ -140,14 +144,18 @@ def test_the_gap_page_excel_and_pdf(demo, client, django_user_model):
 def test_the_cli_prints_the_same_table(demo):
     out = StringIO()
     call_command("gaps", "--region", "370215", "--industry", "新能源汽车", "--format", "json", stdout=out)
-    rows = json.loads(out.getvalue())
+    data = json.loads(out.getvalue())
+    rows = data["nodes"]
     web = rows_for_display(industry_gaps(Industry.objects.get(slug="nev"), engine.regional_context(demo)))
-    assert [(r["node"], r["klass"], round(r["leakage"], 6)) for r in rows] == [
-        (r["node"], r["klass"], round(r["leakage"], 6)) for r in web]
-    assert set(rows[0]) >= {"industry", "node", "klass", "demand", "local_share", "leakage", "reason"}
+    assert [(r["node"], r["klass"], r["stability"], round(r["leakage"], 6)) for r in rows] == [
+        (r["node"], r["klass"], r["stability"], round(r["leakage"], 6)) for r in web]
+    assert set(rows[0]) >= {"industry", "node", "klass", "demand", "local_share", "leakage", "leakage_domestic",
+                            "leakage_abroad", "stability", "stability_label", "flips", "reason"}
+    robust = sum(r["stability"] == "robust" for r in rows)
+    assert data["robust"] == robust and data["robust_share"] == robust / len(rows) and data["nodes_total"] == 18
     table = StringIO()
     call_command("gaps", "--region", "370215", "--format", "table", stdout=table)
-    assert "动力电池" in table.getvalue() and "FLQ" in table.getvalue()
+    assert "动力电池" in table.getvalue() and "FLQ" in table.getvalue() and "稳健结论：" in table.getvalue()
 
 
 def test_changing_settings_recomputes_and_is_audited(demo, django_user_model):
@@ -186,9 +194,10 @@ def test_analysis_pages_permission_matrix(demo, client, demo_users, who, status)
 
 @pytest.mark.parametrize(("who", "status"), [("officer_a", 403), ("leader", 403), ("analyst", 302), ("admin", 302)])
 def test_only_analysts_and_admins_change_settings(demo, client, demo_users, who, status):
+    from tests.analysis.test_settings_validation import settings_post
+
     client.force_login(demo_users[who])
-    response = client.post(reverse("analysis_settings_update"), {
-        "table_year": 2020, "table_sectors": 153, "method": "flq", "delta": "0.25", "thresholds": "{}"})
+    response = client.post(reverse("analysis_settings_update"), settings_post(demo, delta="0.25"))
     assert response.status_code == status
 
 

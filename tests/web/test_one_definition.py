@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from lianzhao.analysis.chains import node_inputs
+from lianzhao.analysis.chains import chain_nodes, node_inputs
 from lianzhao.core.models import Region
 from lianzhao.core.region import DistrictUnknown, district
 from lianzhao.dispatch.queries import district_name
@@ -98,9 +98,9 @@ def test_a_chain_node_counts_only_local_chain_leaders_on_the_map_and_in_the_gaps
     assert shown["t-battery"] == (1, 1, 2)
 
     class Context:  # what node_inputs reads of a regional context
-        table_sectors, table_year = 153, 2020
+        table_sectors, table_year, share_rule, node_shares = 153, 2020, "classes", {}
 
-    _, inputs = node_inputs(industry, Context())
+    inputs = node_inputs(chain_nodes(industry), Context())
     by_key = {i.key: i for i in inputs}
     assert (by_key["t-battery"].local_enterprises, by_key["t-battery"].chain_leaders) == (1, 1)
 

@@ -7,6 +7,7 @@ from lianzhao.audit.admin_mixins import AuditedModelAdmin
 @admin.register(AnalysisSettings)
 class AnalysisSettingsAdmin(AuditedModelAdmin):
     list_display = ("region", "table_year", "table_sectors", "method", "delta", "version")
+    readonly_fields = ("version",)
 
 
 @admin.register(RegionalBase)

@@ -24,3 +24,18 @@ class RegionalizationMethod(TranslatedTextChoices):
 
 TABLE_CHOICES = [(year, format_lazy(_("{year} 年"), year=year)) for year in (2020, 2018, 2017)]
 SECTOR_COUNT_CHOICES = [(n, format_lazy(_("{n} 部门"), n=n)) for n in (153, 42)]
+
+
+class NodeShareRule(TranslatedTextChoices):
+    CLASSES = "classes", _("按 GB/T 小类份额（默认）")
+    EVEN = "even", _("按部门在环节间均分")
+
+
+class OverrideKind(TranslatedTextChoices):
+    COLUMN = "column", _("投入结构（某部门每元产出的采购）")
+    LOCAL_SHARE = "local_share", _("本地采购比例（某产品在区内采购的比例）")
+
+
+class OverrideRest(TranslatedTextChoices):
+    KEEP = "keep", _("未列出的投入保持全国表数值")
+    SCALE = "scale", _("未列出的投入等比例缩放，中间投入合计不变")

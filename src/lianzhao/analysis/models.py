@@ -1,10 +1,13 @@
 """Inputs of the district's input-output analysis: the regional base (sector output or employment,
-imported by the bureau), the analysis settings, and per-project impact assumptions."""
+imported by the bureau), the analysis settings, the analysts' superior data (hybrid-table overrides
+and node shares), and per-project impact assumptions."""
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,10 +18,29 @@ from lianzhao.analysis.choices import (
     SECTOR_COUNT_CHOICES,
     TABLE_CHOICES,
     Measure,
+    NodeShareRule,
+    OverrideKind,
+    OverrideRest,
     RegionalizationMethod,
     SectorLevel,
 )
 from lianzhao.core.models import TimeStampedModel
+from lianzhao.econ import concordance
+from lianzhao.econ.hybrid import NON_TRADABLES_153
+
+SHARE = [MinValueValidator(0), MaxValueValidator(1)]
+
+
+def default_non_tradables() -> list[str]:
+    """The documented default list (econ.hybrid.NON_TRADABLES_153) for a new region's settings."""
+    return list(NON_TRADABLES_153)
+
+
+def _sector_codes(table_sectors: int, table_year: int) -> dict[str, str]:
+    try:
+        return concordance.sector_names(table_sectors, table_year)
+    except concordance.ConcordanceError:
+        return {}
 
 
 class RegionalBase(TimeStampedModel):
@@ -75,7 +97,10 @@ class RegionalBaseRow(models.Model):
 
 
 class AnalysisSettings(TimeStampedModel):
-    """How a region's analysis is run: which national table, which quotient, δ and gap thresholds."""
+    """How a region's analysis is run: which national table, which quotient and δ (one for all
+    sectors, or per sector: SFLQ), which sectors are supplied locally, how node shares are set, and
+    the thresholds of the gap classes (docs/gaps.md). Every field is typed and checked here, so no
+    form — the page's or the admin's — can save a value the analysis cannot use."""
 
     region = models.OneToOneField("core.Region", verbose_name=_("区域"), on_delete=models.CASCADE,
                                   related_name="analysis_settings")
@@ -85,8 +110,26 @@ class AnalysisSettings(TimeStampedModel):
                               default=RegionalizationMethod.FLQ)
     delta = models.DecimalField(_("δ（FLQ 参数）"), max_digits=4, decimal_places=3, default=Decimal("0.300"),
                                 validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.999"))])
-    thresholds = models.JSONField(_("补链/强链/延链阈值"), default=dict, blank=True,
-                                  help_text=_("留空使用默认阈值；键见文档 docs/gaps.md"))
+    sector_delta = models.JSONField(_("分部门 δ（SFLQ）"), default=dict, blank=True,
+                                    help_text=_("部门代码 → δ；未列出的部门用上面的 δ"))
+    non_tradables = models.JSONField(_("本地供给部门（不可贸易）"), default=default_non_tradables, blank=True,
+                                     help_text=_("这些部门的产品视为全部在区内采购"))
+    node_share_rule = models.CharField(_("节点份额规则"), max_length=8, choices=NodeShareRule.choices,
+                                       default=NodeShareRule.CLASSES)
+    min_demand = models.DecimalField(_("需求门槛下限（亿元）"), max_digits=10, decimal_places=2, default=Decimal("0"),
+                                     validators=[MinValueValidator(0), MaxValueValidator(Decimal("100000"))])
+    plant_share = models.DecimalField(_("需求门槛（典型企业年产值的倍数）"), max_digits=5, decimal_places=2,
+                                      default=Decimal("1.00"),
+                                      validators=[MinValueValidator(0), MaxValueValidator(Decimal("100"))])
+    strengthen_leakage = models.DecimalField(_("强链外溢比例阈值"), max_digits=4, decimal_places=3,
+                                             default=Decimal("0.500"), validators=SHARE)
+    extend_linkage = models.DecimalField(_("延链联系系数阈值"), max_digits=5, decimal_places=4,
+                                         default=Decimal("0.0200"), validators=SHARE)
+    strong_neighbour_share = models.DecimalField(_("强环节本地供给比例阈值"), max_digits=4, decimal_places=3,
+                                                 default=Decimal("0.500"), validators=SHARE)
+    chain_leader_is_strong = models.BooleanField(_("有本地链主即为强环节"), default=True)
+    import_substitution_share = models.DecimalField(_("进口替代候选的进口比例阈值"), max_digits=4, decimal_places=3,
+                                                    default=Decimal("0.250"), validators=SHARE)
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
@@ -95,6 +138,102 @@ class AnalysisSettings(TimeStampedModel):
 
     def __str__(self) -> str:
         return gettext("%(region)s 分析设置") % {"region": self.region.name}
+
+    def clean(self):
+        codes = _sector_codes(self.table_sectors, self.table_year)
+        errors = {}
+        nt = self.non_tradables
+        if not isinstance(nt, list) or not all(isinstance(c, str) for c in nt):
+            errors["non_tradables"] = gettext("请填写部门代码的列表，如 [\"104\", \"110\"]。")
+        elif codes and (unknown := [c for c in nt if c not in codes]):
+            errors["non_tradables"] = gettext("部门代码不在 %(year)s 年 %(n)s 部门表中：%(codes)s。") % {
+                "year": self.table_year, "n": self.table_sectors, "codes": "、".join(unknown[:10])}
+        sd = self.sector_delta
+        if not isinstance(sd, dict):
+            errors["sector_delta"] = gettext("请填写 {\"部门代码\": δ} 形式的对象。")
+        else:
+            bad = [f"{k}={v!r}" for k, v in sd.items()
+                   if (codes and k not in codes) or isinstance(v, bool) or not isinstance(v, int | float)
+                   or not math.isfinite(v) or not 0 <= v < 1]
+            if bad:
+                errors["sector_delta"] = gettext("分部门 δ 须为本表部门代码对应 [0, 1) 之间的数：%(bad)s。") % {
+                    "bad": "、".join(bad[:10])}
+        if errors:
+            raise ValidationError(errors)
+
+
+class NodeShare(TimeStampedModel):
+    """An analyst's share ``s_i`` of one IO sector's demand that a chain node stands for (superior
+    data replacing the GB/T 小类 rule for that node and sector), with its source."""
+
+    node = models.ForeignKey("industries.ChainNode", verbose_name=_("产业链环节"), on_delete=models.CASCADE,
+                             related_name="analysis_shares")
+    table_sectors = models.PositiveSmallIntegerField(_("部门数"), choices=SECTOR_COUNT_CHOICES, default=153)
+    sector = models.CharField(_("投入产出部门"), max_length=8)
+    share = models.DecimalField(_("份额"), max_digits=5, decimal_places=4, validators=SHARE)
+    source = models.CharField(_("来源/依据"), max_length=255)
+    is_sample = models.BooleanField(_("示例数据"), default=False)
+    author = models.ForeignKey("accounts.User", verbose_name=_("设定人"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("节点份额")
+        verbose_name_plural = _("节点份额")
+        ordering = ["node__industry__order", "node__order", "sector"]
+        constraints = [
+            models.UniqueConstraint(fields=["node", "table_sectors", "sector"], name="one_share_per_node_sector"),
+            models.CheckConstraint(condition=Q(share__gte=0) & Q(share__lte=1), name="node_share_in_0_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node} · {self.sector} = {self.share}"
+
+
+class CoefficientOverride(TimeStampedModel):
+    """Superior data laid over the regionalized table (GRIT hybrid method, docs/gaps.md): a sector's
+    purchases per 元 of output (a local cost survey, a chain leader's bill of materials), or the share
+    of a product bought inside the district. With source, date and author; removable."""
+
+    region = models.ForeignKey("core.Region", verbose_name=_("区域"), on_delete=models.CASCADE,
+                               related_name="coefficient_overrides")
+    table_sectors = models.PositiveSmallIntegerField(_("部门数"), choices=SECTOR_COUNT_CHOICES, default=153)
+    kind = models.CharField(_("类型"), max_length=12, choices=OverrideKind.choices)
+    sector = models.CharField(_("投入产出部门"), max_length=8)
+    coefficients = models.JSONField(_("每元产出的采购（部门: 系数）"), default=dict, blank=True)
+    rest = models.CharField(_("未列出的投入"), max_length=8, choices=OverrideRest.choices, default=OverrideRest.KEEP)
+    share = models.DecimalField(_("本地采购比例"), max_digits=5, decimal_places=4, null=True, blank=True,
+                                validators=SHARE)
+    label = models.CharField(_("名称"), max_length=120)
+    source = models.TextField(_("来源/依据"))
+    as_of = models.DateField(_("数据日期"))
+    is_sample = models.BooleanField(_("示例数据"), default=False)
+    author = models.ForeignKey("accounts.User", verbose_name=_("设定人"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("混合表覆盖")
+        verbose_name_plural = _("混合表覆盖")
+        ordering = ["kind", "sector"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "table_sectors", "kind", "sector"],
+                                    name="one_override_per_sector_and_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self):
+        if self.kind == OverrideKind.COLUMN:
+            c = self.coefficients
+            if not isinstance(c, dict) or not c:
+                raise ValidationError({"coefficients": gettext("请至少填写一个部门的系数。")})
+            bad = [f"{k}={v!r}" for k, v in c.items() if not isinstance(k, str) or isinstance(v, bool)
+                   or not isinstance(v, int | float) or not math.isfinite(v) or not 0 <= v < 1]
+            if bad:
+                raise ValidationError({"coefficients": gettext("系数须为 [0, 1) 之间的数：%(bad)s。")
+                                       % {"bad": "、".join(bad[:10])}})
+        elif self.share is None:
+            raise ValidationError({"share": gettext("请填写本地采购比例（0 到 1）。")})
 
 
 class ProjectImpactInput(TimeStampedModel):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lianzhao.analysis import impact_views, synergy_view, views
+from lianzhao.analysis import impact_views, superior_views, synergy_view, views
 
 urlpatterns = [
     path("", views.analysis_overview, name="analysis_overview"),
@@ -12,6 +12,12 @@ urlpatterns = [
     path("gaps/<slug:slug>.xlsx", views.gap_export_xlsx, name="gap_export_xlsx"),
     path("gaps/<slug:slug>.pdf", views.gap_export_pdf, name="gap_export_pdf"),
     path("synergy/", synergy_view.synergy, name="synergy"),
+    path("overrides/", superior_views.override_list, name="analysis_overrides"),
+    path("overrides/add/", superior_views.override_save, name="analysis_override_add"),
+    path("overrides/<int:pk>/remove/", superior_views.override_remove, name="analysis_override_remove"),
+    path("shares/<slug:slug>/", superior_views.node_share_list, name="node_shares"),
+    path("shares/<slug:slug>/set/", superior_views.node_share_save, name="node_share_set"),
+    path("shares/remove/<int:pk>/", superior_views.node_share_remove, name="node_share_remove"),
     path("projects/<int:pk>/impact/", impact_views.impact_card, name="impact_card"),
     path("projects/<int:pk>/impact.pdf", impact_views.impact_card_pdf, name="impact_card_pdf"),
     path("projects/<int:pk>/impact/assumptions/", impact_views.impact_input_update, name="impact_input_update"),

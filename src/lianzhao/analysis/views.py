@@ -142,28 +142,48 @@ def base_detail(request, pk):
     return render(request, "analysis/base_detail.html", {"base": base, "rows": base.rows.all()})
 
 
-def _industry_gaps(request, slug):
+def _industry_gaps(request, slug, context=None):
     from django.shortcuts import get_object_or_404
 
     from lianzhao.analysis.chains import industry_gaps
 
     permissions.require(permissions.can_read(request.user))
     industry = get_object_or_404(Industry, slug=slug)
-    context = engine.regional_context(current_region())
+    context = context or engine.regional_context(current_region())
     return industry, industry_gaps(industry, context)
 
 
 @require_GET
 @analysis_page
 def gap_detail(request, slug):
+    """One industry's gap table, map, totals and 稳健/敏感 labels; for analysts, a what-if form whose
+    values (``?whatif=1&…``) recompute the page without saving anything."""
+    from lianzhao.analysis import scenarios
     from lianzhao.analysis.chains import report_blocks, rows_for_display
+    from lianzhao.analysis.forms import WhatIfForm
 
-    industry, gaps = _industry_gaps(request, slug)
+    permissions.require(permissions.can_read(request.user))
+    region = current_region()
+    context = engine.regional_context(region)
+    can_try = permissions.can_manage_analysis(request.user)
+    what_if_form, status = None, 200
+    if can_try:
+        settings = engine.settings_for(region)
+        if request.GET.get("whatif"):
+            what_if_form = WhatIfForm(request.GET)
+            if what_if_form.is_valid():
+                context = scenarios.what_if(context, what_if_form.cleaned_data)
+            else:
+                status = 400
+        else:
+            what_if_form = WhatIfForm(initial=WhatIfForm.initial_from(settings))
+    industry, gaps = _industry_gaps(request, slug, context)
     sort = request.GET.get("sort", "")
     return render(request, "analysis/gap_detail.html", {
         "industry": industry, "gaps": gaps, "sort": sort, **report_blocks(gaps, rows_for_display(gaps, sort)),
         "industries": Industry.objects.filter(chain_nodes__isnull=False).distinct().order_by("order", "id"),
-    })
+        "what_if_form": what_if_form, "can_manage": can_try,
+    }, status=status)
 
 
 @require_GET
