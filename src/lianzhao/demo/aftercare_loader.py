@@ -70,17 +70,19 @@ ASSIGNMENTS = {
 
 # Requests: (company, category, description, history). History steps are (kind, days before the
 # load day, values): route (department, deadline in days from the load day), accept, forward
-# (department, reason), answer (text), close (rating), reopen (comment, new deadline).
+# (department, reason), answer (text), close (rating), reopen (comment, new deadline). The two
+# overdue requests passed their deadline more than a week before the load day, so the weekly report
+# of the last complete week (the dispatch page's default) lists them whatever weekday the demo is loaded.
 TICKETS = [
     ("ent-tex-knit", "other", "示例：希望协调园区周边公交线路延伸至厂区，方便夜班职工通勤。", [("raise", 1)]),
     ("ent-mar-cold", "land", "示例：冷库二期拟用地约 20 亩，咨询用地预审流程和所需材料。",
      [("raise", 3), ("route", 3, "land", 12)]),
     ("ent-tex-knit", "labour", "示例：旺季缺熟练缝纫工约 40 人，希望对接招聘会和技能培训补贴。",
-     [("raise", 15), ("route", 15, "hr", -5)]),
+     [("raise", 18), ("route", 18, "hr", -8)]),
     ("ent-ge-storage", "approval", "示例：储能电站项目备案变更（建设规模调整），请指导办理。",
      [("raise", 4), ("route", 4, "approval", 6), ("accept", 3)]),
     ("ent-nev-casting", "finance", "示例：扩产设备采购资金缺口，希望对接银行技改贷款和贴息政策。",
-     [("raise", 20), ("route", 20, "finance", -5), ("accept", 18)]),
+     [("raise", 22), ("route", 22, "finance", -12), ("accept", 20)]),
     ("ent-mar-cold", "logistics", "示例：冷链车辆夜间进城通行证办理，并咨询配套停车场用地。",
      [("raise", 5), ("route", 5, "transport", 5), ("forward", 2, "land", "涉及停车场用地，转自然资源部门办理")]),
     ("ent-mar-seafood-a", "policy", "示例：已申报的技术改造专项资金何时拨付？",
