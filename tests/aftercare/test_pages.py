@@ -158,6 +158,19 @@ def test_the_company_page_shows_the_service_record(client, world, make_project, 
         assert text in body, text
 
 
+def test_an_overdue_request_is_marked_in_words_on_the_list_and_the_company_page(client, world, monkeypatch):
+    from lianzhao.aftercare.services import common
+
+    client.force_login(world["officer_a"])
+    pages = [reverse("ticket_list"), reverse("enterprise_detail", args=[world["company"].pk])]
+    assert all("已超期" not in client.get(url).content.decode() for url in pages)
+    # The day after the deadline nobody has answered: overdue (on the deadline day it is not yet).
+    monkeypatch.setattr(common, "today", lambda: world["ticket"].deadline + dt.timedelta(days=1))
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert '<span class="status status-overdue">已超期</span>' in body, url
+
+
 def test_the_company_page_reads_a_fixed_number_of_queries(client, world, django_assert_num_queries):
     client.force_login(world["leader"])
     url = reverse("enterprise_detail", args=[world["company"].pk])

@@ -33,13 +33,18 @@ def company_service(context, enterprise):
     today = common.today()
     return {
         "enterprise": enterprise, "assignment": assignment, "today": today,
-        "tickets": tickets.order_by("-raised_on", "-pk"),
+        "tickets": [_flag_overdue(t, today) for t in tickets.order_by("-raised_on", "-pk")],
         "planned": [v for v in visits if not v.done_on],
         "done": sorted([v for v in visits if v.done_on], key=lambda v: v.done_on, reverse=True),
         "logged": logged,
         "policies": enterprise.policy_benefits.all(),
         "can_serve": permissions.can_serve_company(user, enterprise),
     }
+
+
+def _flag_overdue(ticket, today):
+    ticket.overdue = ticket.is_overdue(today)
+    return ticket
 
 
 @register.inclusion_tag("aftercare/_landing_steps.html", takes_context=True)
