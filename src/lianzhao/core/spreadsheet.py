@@ -1,5 +1,6 @@
-"""Reading the spreadsheets users upload — the one reader behind both Excel importers (projects and
-the regional base). Writing workbooks is :mod:`lianzhao.core.xlsx`.
+"""Reading the spreadsheets users upload — the one reader behind the importers (projects, the
+regional base, the enterprise registry), with a CSV fast path (:class:`CsvReader`) for files of a
+million rows. Writing workbooks is :mod:`lianzhao.core.xlsx`.
 
 An .xlsx file is a zip archive of XML parts, so a small upload can expand enormously: 1.2 MB of
 compressed text becomes a 1 GB shared-strings part, which openpyxl loads whole; 30 KB of repeated
@@ -25,7 +26,9 @@ is a :class:`CellError` and reads "第 N 行 第 M 列（列名）：原因", "�
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 import unicodedata
 import warnings
@@ -117,7 +120,10 @@ class SheetRow:
     errors: list[CellError] = field(default_factory=list)
 
     def text(self, key: str) -> str:
-        return cell_text(self.values.get(key))
+        value = self.values.get(key)
+        if value.__class__ is str:  # CSV cells, and most of a sheet's: no conversion to decide
+            return value.strip()
+        return cell_text(value)
 
     def error(self, key: str | None, message: str) -> None:
         """Record a problem at column ``key`` (or of the whole row when ``key`` is None or a column
@@ -263,6 +269,35 @@ def _too_long(row_cap: int, max_rows: int) -> str:
             f"（每次最多 {max_rows:,} 行）。")
 
 
+def header_layout(header: Sequence, columns: Sequence[SheetColumn], unknown: str) -> SheetLayout:
+    """Map the header row's labels to ``columns`` (see the module docstring); raise
+    :class:`SpreadsheetRefused` naming every unknown, repeated or missing column."""
+    by_label = {_label_key(c.label): c for c in columns}
+    positions, labels, problems = {}, {}, []
+    for index, raw in enumerate(header, start=1):
+        text = cell_text(raw)
+        if not text:
+            continue
+        if index > MAX_COLUMNS:
+            problems.append(CellError(1, index, text, f"列数超过 {MAX_COLUMNS}，请使用导入模板。"))
+            break
+        column = by_label.get(_label_key(text))
+        if column is None:
+            if unknown == "refuse":
+                problems.append(CellError(1, index, text, "不是模板中的列名，请使用导入模板。"))
+        elif column.key in positions:
+            problems.append(CellError(1, index, text, "列名重复。"))
+        else:
+            positions[column.key] = index
+            labels[column.key] = column.label
+    missing = [c.label for c in columns if c.required and c.key not in positions]
+    if missing:
+        problems.append(CellError(1, None, "", f"缺少必填列 {'、'.join(missing)}，请使用导入模板。"))
+    if problems:
+        raise SpreadsheetRefused(problems)
+    return SheetLayout(positions, labels)
+
+
 class SpreadsheetReader:
     """A streaming reader of one sheet of an uploaded .xlsx file with the given columns.
 
@@ -309,30 +344,7 @@ class SpreadsheetReader:
 
     def _read_header(self, unknown: str) -> SheetLayout:
         header = next(self._ws.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS + 1, values_only=True), ())
-        by_label = {_label_key(c.label): c for c in self.columns}
-        positions, labels, problems = {}, {}, []
-        for index, raw in enumerate(header, start=1):
-            text = cell_text(raw)
-            if not text:
-                continue
-            if index > MAX_COLUMNS:
-                problems.append(CellError(1, index, text, f"列数超过 {MAX_COLUMNS}，请使用导入模板。"))
-                break
-            column = by_label.get(_label_key(text))
-            if column is None:
-                if unknown == "refuse":
-                    problems.append(CellError(1, index, text, "不是模板中的列名，请使用导入模板。"))
-            elif column.key in positions:
-                problems.append(CellError(1, index, text, "列名重复。"))
-            else:
-                positions[column.key] = index
-                labels[column.key] = column.label
-        missing = [c.label for c in self.columns if c.required and c.key not in positions]
-        if missing:
-            problems.append(CellError(1, None, "", f"缺少必填列 {'、'.join(missing)}，请使用导入模板。"))
-        if problems:
-            raise SpreadsheetRefused(problems)
-        return SheetLayout(positions, labels)
+        return header_layout(header, self.columns, unknown)
 
     def rows(self) -> Iterator[SheetRow]:
         """The non-empty data rows (from row 2), each with its values by column key."""
@@ -366,3 +378,104 @@ def read_sheet(file, columns: Sequence[SheetColumn], *, max_rows: int, sheet: st
     if not rows:
         raise SpreadsheetRefused(["文件中没有数据行（第 1 行为列名，从第 2 行起每行一条）。"])
     return rows
+
+
+#: A CSV field longer than this is refused (Excel caps a cell at 32,767 characters).
+MAX_CSV_FIELD = 32_767
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+class CsvReader:
+    """A streaming reader of an uploaded CSV file with the given columns: the same header rules, rows
+    and errors as :class:`SpreadsheetReader`, at the speed of Python's :mod:`csv` module — a million
+    rows read in seconds, where openpyxl needs minutes for the same sheet as .xlsx.
+
+    The encoding is UTF-8 (with or without BOM) or, when the start of the file is not UTF-8, GB18030
+    (what Excel in Chinese saves as "CSV"). Refused: bytes that are not text in that encoding, NUL
+    characters, fields over :data:`MAX_CSV_FIELD` characters, more than ``max_rows`` data rows (or
+    ``2 × max_rows + 1,000`` lines with the blank ones). Values are the cells' text (stripped)."""
+
+    def __init__(self, file, columns: Sequence[SheetColumn], *, max_rows: int, unknown: str = "refuse"):
+        self.columns, self.max_rows = list(columns), max_rows
+        file.seek(0)
+        head = file.read(1 << 16)
+        file.seek(0)
+        self.encoding = _csv_encoding(head)
+        self._text = io.TextIOWrapper(file, encoding=self.encoding, newline="")
+        self._reader = csv.reader(self._text, strict=False)
+        try:
+            header = self._next_row()
+        except BaseException:
+            self.close()
+            raise
+        if header is None:
+            self.close()
+            raise SpreadsheetRefused(["文件是空的：第 1 行应为列名。"])
+        self.layout = header_layout(header, self.columns, unknown)
+
+    def __enter__(self) -> CsvReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._text.detach()  # the upload belongs to the caller: do not close it
+
+    def _next_row(self) -> list[str] | None:
+        try:
+            return next(self._reader)
+        except StopIteration:
+            return None
+        except UnicodeDecodeError:
+            raise SpreadsheetRefused([f"第 {self._reader.line_num + 1} 行附近的内容不是 {self.encoding} 编码的文字，"
+                                      "请用 UTF-8 或 GB18030 编码另存为 CSV。"]) from None
+        except csv.Error as exc:
+            raise SpreadsheetRefused([f"第 {self._reader.line_num} 行：无法读取 CSV（{exc}）。"]) from None
+
+    def rows(self) -> Iterator[SheetRow]:
+        """The non-empty data rows (line 2 on), each with its values by column key."""
+        positions = list(self.layout.positions.items())
+        physical_limit = 2 * self.max_rows + BLANK_ROW_ALLOWANCE
+        found = number = 0
+        while (values := self._next_row()) is not None:
+            number = self._reader.line_num
+            if number - 1 > physical_limit:
+                raise SpreadsheetRefused([_too_long(physical_limit, self.max_rows)])
+            width = len(values)
+            cells = {key: values[pos - 1].strip() if pos <= width else "" for key, pos in positions}
+            if not any(cells.values()):
+                continue
+            if any(len(v) > MAX_CSV_FIELD for v in cells.values()):
+                raise SpreadsheetRefused([f"第 {number} 行：单元格超过 {MAX_CSV_FIELD:,} 个字符，已拒绝。"])
+            found += 1
+            if found > self.max_rows:
+                raise SpreadsheetRefused([f"单次最多导入 {self.max_rows:,} 行，请拆分文件。"])
+            yield SheetRow(number, cells, self.layout)
+
+
+def _csv_encoding(head: bytes) -> str:
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if b"\x00" in head:
+        raise SpreadsheetRefused(["文件含有空字符（NUL），不是 CSV 文本文件，已拒绝。"])
+    for cut in range(4):  # the sample may end inside a multi-byte character
+        try:
+            head[:len(head) - cut].decode("utf-8")
+            return "utf-8-sig"
+        except UnicodeDecodeError:
+            continue
+    return "gb18030"
+
+
+def is_csv(filename: str) -> bool:
+    return (filename or "").lower().endswith(".csv")
+
+
+def open_table(file, columns: Sequence[SheetColumn], *, filename: str, max_rows: int, sheet: str | None = None,
+               max_uncompressed: int = MAX_UNCOMPRESSED_BYTES, unknown: str = "refuse"):
+    """A :class:`CsvReader` for a ``.csv`` file name, else a :class:`SpreadsheetReader` (.xlsx)."""
+    if is_csv(filename):
+        return CsvReader(file, columns, max_rows=max_rows, unknown=unknown)
+    return SpreadsheetReader(file, columns, max_rows=max_rows, sheet=sheet, max_uncompressed=max_uncompressed,
+                             unknown=unknown)
