@@ -62,13 +62,17 @@ def _pages(world):
         "project_import": (reverse("project_import"), {"officer_a", "officer_b", "admin"}),
         "project_import_template": (reverse("project_import_template"), READERS),
         "project_export": (reverse("project_export"), READERS),
+        "enterprise_import": (reverse("enterprise_import"), {"officer_a", "officer_b", "admin"}),
+        "enterprise_import_template": (reverse("enterprise_import_template"), READERS),
+        "import_batches": (reverse("import_batch_list"), READERS),
     }
 
 
 PAGE_NAMES = ["dashboard", "industries", "industry", "projects", "project", "project_new", "project_edit",
               "project_plan", "my_projects", "project_file", "enterprises", "enterprise", "enterprise_new",
               "enterprise_edit", "audit", "weekly_report", "targets", "target_edit", "dispatch_analytics",
-              "project_import", "project_import_template", "project_export"]
+              "project_import", "project_import_template", "project_export", "enterprise_import",
+              "enterprise_import_template", "import_batches"]
 
 
 @pytest.mark.parametrize("who", PERSONAS)

@@ -1,0 +1,72 @@
+"""Full-text search of the registry: names, codes and main products, Chinese included.
+
+Chinese has no spaces, and the engines' tokenizers cannot cut it into words. So each company keeps a
+``search_text`` column written by Python (:func:`search_tokens`): every run of Chinese characters as
+its overlapping two-character pieces (bigrams: 宁德时代 → 宁德 德时 时代), every run of letters and
+digits as one lower-case token (a USCC, a stock code, a GB/T code). A query becomes the same bigrams
+as a phrase, so "时代新能源" finds names containing exactly that text, and "隔膜" finds the
+companies with 隔膜 in their name or products.
+
+* SQLite: an FTS5 table over ``search_text`` (external content, kept by triggers; migration 0002);
+  ``MATCH '"时代 代新 新能 能源"'``.
+* PostgreSQL: a GIN index on ``to_tsvector('simple', search_text)``; ``@@ phraseto_tsquery(...)``.
+
+A one-character query has no bigram: it falls back to a LIKE scan of names (slow on a large
+registry, and said so in docs/targets.md).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from functools import lru_cache
+
+_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
+#: The FTS5 table of the SQLite database (created by migration 0002).
+FTS_TABLE = "enterprises_enterprise_fts"
+#: The PostgreSQL expression the GIN index is built on (queries must use it verbatim).
+PG_VECTOR = "to_tsvector('simple'::regconfig, search_text)"
+
+
+def tokens(text: str) -> list[str]:
+    """The search tokens of ``text`` in order: bigrams of Chinese runs (a single character alone),
+    letter-and-digit runs whole, lower-case."""
+    out: list[str] = []
+    for run in _RUNS.findall((text or "").lower()):
+        if run[0].isascii() or len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(map(operator.add, run, run[1:]))
+    return out
+
+
+@lru_cache(maxsize=65_536)
+def _joined(text: str) -> str:
+    # Product names and codes repeat across a registry; names do not, and pass through the cache once.
+    return " ".join(tokens(text))
+
+
+def search_tokens(*texts: str) -> str:
+    """The ``search_text`` of a company: the tokens of each text, space-separated."""
+    return " ".join(joined for joined in map(_joined, filter(None, texts)) if joined)
+
+
+def query_tokens(text: str) -> list[str]:
+    """The tokens a query must find in one phrase ([] when it has none)."""
+    return tokens(text)
+
+
+def is_searchable(text: str) -> bool:
+    """False for queries the index cannot answer (one Chinese character, nothing at all)."""
+    found = tokens(text)
+    return bool(found) and not (len(found) == 1 and len(found[0]) == 1 and not found[0].isascii())
+
+
+def fts5_phrase(text: str) -> str:
+    """An FTS5 MATCH expression: the query's tokens as one phrase (quoted; tokens have no quotes)."""
+    return '"' + " ".join(query_tokens(text)) + '"'
+
+
+def pg_phrase(text: str) -> str:
+    """The text for ``phraseto_tsquery('simple', …)``."""
+    return " ".join(query_tokens(text))
