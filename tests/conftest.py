@@ -130,6 +130,63 @@ def demo(db, _demo_rows):
     engine.clear_cache()
 
 
+# --- the reference companies (A-share listed companies, their products, the product graph) ----------
+# Not part of the demo rows: 5,500 companies and 50,000 products would cost every demo test. Loaded
+# once per session, after the demo (so their ids follow the demo's), kept as rows ready for the
+# database and copied in (SQLite executemany, PostgreSQL COPY) for the few tests that take
+# `registry`. Of the 110,000 product relations only those of the demo firms' products are kept (the
+# supply relation of the score reads no others); a test about other relations adds its own.
+
+@pytest.fixture(scope="session")
+def _registry_rows(_demo_rows, django_db_blocker):
+    from django.db.models import Q
+
+    from lianzhao.demo.loader import load_demo
+    from lianzhao.demo.pack_products import SAMPLE_PRODUCTS
+    from lianzhao.enterprises.models import Enterprise, EnterpriseProduct, ImportBatch, ProductLink
+    from lianzhao.enterprises.reference import load_reference_companies
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    demo_products = sorted({p for names in SAMPLE_PRODUCTS.values() for p in names})
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        with transaction.atomic():
+            load_demo()
+            batch = load_reference_companies()[0].batch
+            tables = []
+            for model, queryset in (
+                    (ImportBatch, ImportBatch.objects.filter(pk=batch.pk)),
+                    (Enterprise, Enterprise.objects.filter(import_batch=batch)),
+                    (EnterpriseProduct, EnterpriseProduct.objects.filter(enterprise__import_batch=batch)),
+                    (ProductLink, ProductLink.objects.filter(Q(from_product__in=demo_products)
+                                                             | Q(to_product__in=demo_products)))):
+                fields = model._meta.concrete_fields
+                rows = [tuple(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True))
+                        for row in queryset.order_by("pk").values_list(*[f.attname for f in fields])]
+                tables.append((model, [f.column for f in fields], rows))
+            transaction.set_rollback(True)
+    return tables
+
+
+@pytest.fixture
+def registry(demo, _registry_rows):
+    """The demo plus the reference companies as `lianzhao refdata load` writes them (product relations:
+    those of the demo firms' products only); returns the district."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, columns, rows in _registry_rows:
+            names = ", ".join(connection.ops.quote_name(c) for c in columns)
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {model._meta.db_table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {model._meta.db_table} ({names}) VALUES ({marks})", rows)
+        for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _, _ in _registry_rows]):
+            cursor.execute(sql)
+    return demo
+
+
 @pytest.fixture
 def demo_users(demo, django_user_model):
     """The demo accounts under persona names, plus a user with no role."""

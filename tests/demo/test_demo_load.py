@@ -21,7 +21,7 @@ pytestmark = [needs_data, pytest.mark.django_db]
 
 def _load():
     out = StringIO()
-    call_command("demo", "load", stdout=out)
+    call_command("demo", "load", "--no-reference", stdout=out)
     return out.getvalue()
 
 

@@ -21,10 +21,11 @@ from lianzhao.audit.services import record_change, snapshot
 from lianzhao.core.models import Region
 from lianzhao.dashboard.models import Indicator
 from lianzhao.demo import pack_data as pack
+from lianzhao.demo import pack_products
 from lianzhao.demo.aftercare_loader import load_aftercare
 from lianzhao.demo.region_loader import load_region_base
 from lianzhao.dispatch.models import DepartmentTarget
-from lianzhao.enterprises.models import Enterprise
+from lianzhao.enterprises.models import Enterprise, EnterpriseProduct
 from lianzhao.industries.models import ChainNode, Industry, IndustryLink
 from lianzhao.projects.choices import PIPELINE, PLANNED_DATE_FIELD, STAGE_DATE_FIELD, EventKind, ProjectStage
 from lianzhao.projects.models import InvestmentProject, ProjectEvent
@@ -127,6 +128,8 @@ def _enterprises(report: LoadReport, nodes: dict[str, ChainNode]) -> dict[str, E
                 gbt_code=spec.get("gbt_code", ""), is_local=spec["is_local"],
                 is_chain_leader=spec["is_chain_leader"], scale=spec.get("scale", ""),
                 is_sample=spec["is_sample"], note=spec.get("note", ""),
+                source=(pack.SAMPLE_LABEL if spec["is_sample"]
+                        else f"{pack.SOURCE_ARTICLE}（所在区县、行业代码、规模为本平台标注）"),
             )
             enterprise.full_clean()
             enterprise.save()
@@ -134,8 +137,23 @@ def _enterprises(report: LoadReport, nodes: dict[str, ChainNode]) -> dict[str, E
             record_change(actor=None, action=AuditAction.CREATE, obj=enterprise, before=None,
                           after=snapshot(enterprise), reason=REASON)
             report.count("企业", True)
+        _sample_products(enterprise, spec, report)
         out[spec["key"]] = enterprise
     return out
+
+
+def _sample_products(enterprise: Enterprise, spec: dict, report: LoadReport) -> None:
+    """A sample firm's 示例 main products (no shares: they would be invented figures), when it has none."""
+    names = pack_products.SAMPLE_PRODUCTS.get(spec["key"], ())
+    if not spec["is_sample"] or not names or enterprise.products.exists():
+        return
+    EnterpriseProduct.objects.bulk_create([EnterpriseProduct(enterprise=enterprise, name=name, order=i,
+                                                             source=pack_products.SOURCE)
+                                           for i, name in enumerate(names)])
+    enterprise.save()  # the search text covers the products
+    record_change(actor=None, action=AuditAction.UPDATE, obj=enterprise, before={"products": []},
+                  after={"products": list(names)}, reason=REASON)
+    report.count("示例主营产品", True)
 
 
 def _projects(report, industries, nodes, enterprises, departments, users) -> None:
