@@ -122,8 +122,9 @@ def test_large_imports_make_an_import_substitution_candidate(tables):
     ({"strengthen_leakage": 104 / 168}, "parts", "strengthen", "advantage"),
     # mat's demand is exactly 64: 补链 at the threshold, 待观察 just above it
     ({"min_demand": 64.0}, "mat", "fill", "watch"),
-    # dealer's link to veh is exactly 0.125: 延链 at the threshold, 补链 (its demand 40 ≥ 10) above it
-    ({"extend_linkage": 0.125}, "dealer", "extend", "fill"),
+    # dealer's link to veh is exactly 0.125: 延链 at the threshold; above it 待观察, not 补链: its
+    # demand 40 ≥ 10, but services are all bought locally (SLQ_s = 1), so there is no gap to fill
+    ({"extend_linkage": 0.125}, "dealer", "extend", "watch"),
     # parts meets exactly 64/168 locally: strong at the threshold, so mat extends it; above, mat is 补链
     ({"strong_neighbour_share": 64 / 168}, "mat", "extend", "fill"),
 ])
@@ -131,6 +132,22 @@ def test_threshold_boundaries_are_inclusive(tables, change, key, at, above):
     (name, value), = change.items()
     assert gaps(tables, dataclasses.replace(T, **change)).loc[key, "klass"] == at
     assert gaps(tables, dataclasses.replace(T, **{name: value + 1e-9})).loc[key, "klass"] == above
+
+
+def test_a_node_without_local_firms_whose_demand_is_met_locally_is_no_gap_to_fill(tables):
+    g = gaps(tables, dataclasses.replace(T, extend_linkage=1.0))  # dealer: no strong link any more
+    assert g.loc["dealer", "klass"] == "watch" and g.loc["dealer", "local_share"] == 1.0
+    assert "外流占比 0% < 50%，需求主要由区内满足，无外流可替代；无本地企业" in g.loc["dealer", "reason"]
+    # the same node with half its demand leaking would be 补链
+    assert gaps(tables, dataclasses.replace(T, extend_linkage=1.0, strengthen_leakage=0.0)).loc["dealer", "klass"] == "fill"
+
+
+def test_a_node_no_industry_buys_from_says_so(tables):
+    ns = nodes()
+    ns[0] = dataclasses.replace(ns[0], shares={"m": 0.0})  # mat stands for nothing of m: no demand
+    g = gaps(tables, dataclasses.replace(T, min_demand=0), ns=ns)
+    assert g.loc["mat", "demand"] == 0 and g.loc["mat", "klass"] == "watch"
+    assert g.loc["mat", "reason"].startswith("区内产业对本环节产品没有中间需求")
 
 
 def test_a_node_whose_demand_cannot_keep_one_plant_busy_is_said_to_be_so(tables):
@@ -141,8 +158,8 @@ def test_a_node_whose_demand_cannot_keep_one_plant_busy_is_said_to_be_so(tables)
     g = gaps(tables, dataclasses.replace(T, min_demand=0, plant_share=1.5), plants=plants)
     assert g.loc["mat", "klass"] == "watch" and g.loc["mat", "demand_threshold"] == 96
     assert g.loc["mat", "reason"].startswith("本地需求 64 万元，不足以支撑一家典型企业（年产值约 64 万元，门槛 96 万元）")
-    # a node's plant size is the weighted mean of its sectors': mixed = 0.5·64 + 0.5·100
-    assert gaps(tables, ns=mixed_chain(), plants=plants).loc["mixed", "plant_output"] == 82.0
+    # a node's plant size is the smallest of its sectors': mixed = min(64, 100), not 0.5·64 + 0.5·100
+    assert gaps(tables, ns=mixed_chain(), plants=plants).loc["mixed", "plant_output"] == 64.0
 
 
 def test_a_chain_leader_makes_a_neighbour_strong_unless_switched_off(tables):

@@ -78,8 +78,9 @@ def gaps_workbook(gaps: IndustryGaps, rows: list[dict]) -> bytes:
         append_row(info, [f"方法 {i}", text])
     for label, value in threshold_rows(gaps.thresholds):
         append_row(info, [f"阈值 {label}", value])
-    append_row(info, ["分类规则", "补链：有本地需求而无本地企业；强链：有本地企业但外溢比例高；延链：无本地企业、"
-                             "与本地强环节投入产出联系紧密；优势：本地企业已覆盖且本地供给充分。"])
+    append_row(info, ["分类规则", "延链：无本地企业、与本地强环节投入产出联系紧密；补链：无本地企业，本地需求足以支撑一家典型企业且"
+                             "大部分外流；强链：有本地企业，需求足以支撑一家典型企业但外溢比例高；优势：有本地企业且本地供给充分；"
+                             "待观察：其余（需求不足一家典型企业，或需求主要由区内满足）。"])
     return workbook_bytes(wb)
 
 

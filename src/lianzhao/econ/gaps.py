@@ -83,7 +83,9 @@ class GapThresholds:
         typical annual output of one plant of the node's sectors (:mod:`lianzhao.econ.plants`):
         with 1, local demand must be able to keep at least one supplier busy.
     strengthen_leakage : share
-        强链 when local suppliers exist and at least this share of the demand leaks out (0.5).
+        强链 when local suppliers exist and at least this share of the demand leaks out (0.5); 补链
+        needs the same leakage (a node whose demand is mostly met inside the district has no gap
+        to fill, whatever the registry says).
     extend_linkage : coefficient
         延链 when a strong neighbour's IO link is at least this (0.02: 2 分 per 元 of output, or
         2 % of sales, either direction; 4–5 % of the cells of NBS 2020 153 A and B reach it).
@@ -246,7 +248,7 @@ def classify(D: np.ndarray, L: np.ndarray, E: np.ndarray, leaders: np.ndarray, T
     partner = np.where(cand.any(axis=1), np.argmax(np.where(cand, link, -np.inf), axis=1), -1)
     has_demand = D >= T
     extend = (E == 0) & (partner >= 0)
-    fill = (E == 0) & ~extend & has_demand
+    fill = (E == 0) & ~extend & has_demand & (leak >= t.strengthen_leakage)
     strengthen = (E > 0) & has_demand & (leak >= t.strengthen_leakage)
     advantage = (E > 0) & ~strengthen & np.isfinite(leak) & (leak < t.strengthen_leakage)
     klass = np.full(len(D), KLASSES.index("watch"))
@@ -256,13 +258,17 @@ def classify(D: np.ndarray, L: np.ndarray, E: np.ndarray, leaders: np.ndarray, T
 
 
 def thresholds_for(W: np.ndarray, plant: np.ndarray | None, t: GapThresholds) -> tuple[np.ndarray, np.ndarray]:
-    """``(P, T)`` per node: typical plant output ``P = W p`` and demand threshold
-    ``T = max(min_demand, plant_share · P)`` (万元; P is NaN without plant sizes)."""
+    """``(P, T)`` per node: typical plant output ``P_k = min_{i: w_ik > 0} p_i`` — the smallest plant
+    type among the node's sectors, since a supplier of any of its products is worth attracting (a
+    weighted mean would hold a refrigerated-truck body maker to a vehicle assembly plant's 100 亿元)
+    — and demand threshold ``T = max(min_demand, plant_share · P)`` (万元; P is NaN without plant
+    sizes)."""
     if plant is None:
         P = np.full(len(W), np.nan)
         return P, np.full(len(W), t.min_demand)
-    P = W @ plant
-    return P, np.maximum(t.min_demand, t.plant_share * P)
+    P = np.where(W > 0, np.asarray(plant, dtype=float)[np.newaxis, :], np.inf).min(axis=1, initial=np.inf)
+    P = np.where(np.isfinite(P), P, np.nan)
+    return P, np.maximum(t.min_demand, t.plant_share * np.nan_to_num(P, nan=0.0))
 
 
 # ---------------------------------------------------------------------------- the finder
@@ -317,11 +323,12 @@ def find_gaps(regional: Regionalization, nodes: Sequence[ChainNodeInput],
     b_uv, b_vu`` on the national total requirements, see :func:`_links`):
 
     1. **extend 延链** — ``E = 0`` and a strong neighbour with link ≥ ``extend_linkage``;
-    2. **fill 补链** — ``E = 0`` and ``D ≥ T``;
+    2. **fill 补链** — ``E = 0``, ``D ≥ T`` and leakage share ≥ ``strengthen_leakage``;
     3. **strengthen 强链** — ``E > 0``, ``D ≥ T`` and leakage share ≥ ``strengthen_leakage``;
     4. **advantage 优势** — ``E > 0`` and leakage share < ``strengthen_leakage``;
-    5. **watch 待观察** — the rest (demand below the threshold: it cannot keep one plant busy;
-       or no demand at all).
+    5. **watch 待观察** — the rest: demand below the threshold (it cannot keep one plant busy), no
+       intermediate demand at all, or no local firm in the registry but most of the demand met
+       inside the district (no gap to fill; the registry may lack its firms).
     """
     table = regional.table
     keys = [n.key for n in nodes]
@@ -378,6 +385,12 @@ def _rows(nodes, table, S, D, L, F, O, E, leaders, P, T, klass, partner, link, v
             reason = f"{facts}，外流占比 {fmt_share(leak_share)} ≥ {t.strengthen_leakage:.0%}，{firms}{scale}"
         elif name == "advantage":
             reason = f"{facts}，外流占比 {fmt_share(leak_share)} < {t.strengthen_leakage:.0%}，{firms}"
+        elif D[k] <= 0:
+            reason = (f"区内产业对本环节产品没有中间需求（如建筑、由投资或消费购买的产品），无从按本地需求判断，"
+                      f"{firms}")
+        elif D[k] >= T[k] and E[k] == 0:  # enough demand, but it is mostly met inside the district
+            reason = (f"{facts}，外流占比 {fmt_share(leak_share)} < {t.strengthen_leakage:.0%}，需求主要由区内满足，"
+                      f"无外流可替代；{firms}（企业库可能未收录其本地企业）")
         else:
             if math.isfinite(plants) and t.plant_share * P[k] >= t.min_demand:
                 low = (f"本地需求 {fmt_amount(D[k])}，不足以支撑一家典型企业（年产值约 {fmt_amount(P[k])}，"
