@@ -27,6 +27,7 @@ from lianzhao.core.units import YI
 from lianzhao.econ import IOTable, IOTableError, Regionalization, concordance, regionalize
 from lianzhao.econ.gaps import GapThresholds
 from lianzhao.econ.hybrid import ColumnOverride, LocalShareOverride
+from lianzhao.econ.plants import PLANT_SOURCE
 from lianzhao.paths import DataDirError
 from lianzhao.refdata.nbs import read_nbs
 
@@ -152,6 +153,7 @@ class RegionalContext:
                      if nt else _("未设")))
         for o in self.overrides:
             rows.append((_("混合表覆盖"), o.describe(names)))
+        rows.append((_("需求门槛：典型企业年产值"), PLANT_SOURCE))
         set_shares = sum(len(v) for v in self.node_shares.values())
         if set_shares:
             rows.append((_("节点份额"), _("%(count)s 项由分析员设定（见各环节“按部门份额计”）") % {"count": set_shares}))
