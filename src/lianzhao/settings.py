@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "lianzhao.dashboard",
     "lianzhao.analysis",
     "lianzhao.dispatch",
+    "lianzhao.targets",
     "lianzhao.demo",
     "lianzhao.web",
     "lianzhao.jobs",

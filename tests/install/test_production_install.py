@@ -51,7 +51,7 @@ DOWNLOADS = {"project_export": (XLSX, b"PK"), "project_import_template": (XLSX, 
              "gap_export_pdf": ("application/pdf", b"%PDF"), "impact_card_pdf": ("application/pdf", b"%PDF"),
              "project_file_download": ("application/pdf", b"%PDF"),
              "job_download": ("application/pdf", b"%PDF"),  # the weekly-report job the test starts
-             "enterprise_import_template": (XLSX, b"PK"),
+             "enterprise_import_template": (XLSX, b"PK"), "node_candidates_xlsx": (XLSX, b"PK"),
              "admin:jsi18n": ("text/javascript", None)}
 FORMATS = {"xlsx": (XLSX, b"PK"), "pdf": ("application/pdf", b"%PDF")}
 STATIC = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".png": "image/png",

@@ -65,6 +65,12 @@ def _pages(world):
         "enterprise_import": (reverse("enterprise_import"), {"officer_a", "officer_b", "admin"}),
         "enterprise_import_template": (reverse("enterprise_import_template"), READERS),
         "import_batches": (reverse("import_batch_list"), READERS),
+        "target_overview": (reverse("target_overview"), READERS),
+        "node_candidates": (reverse("node_candidates", args=["t-battery"]), READERS),
+        "node_candidates_xlsx": (reverse("node_candidates_xlsx", args=["t-battery"]), READERS),
+        "target_weights": (reverse("target_weights"), READERS),
+        "target_lead": (reverse("target_lead", args=["t-battery"]) + f"?enterprise={e.pk}",
+                        {"officer_a", "officer_b", "admin"}),
     }
 
 
@@ -72,7 +78,8 @@ PAGE_NAMES = ["dashboard", "industries", "industry", "projects", "project", "pro
               "project_plan", "my_projects", "project_file", "enterprises", "enterprise", "enterprise_new",
               "enterprise_edit", "audit", "weekly_report", "targets", "target_edit", "dispatch_analytics",
               "project_import", "project_import_template", "project_export", "enterprise_import",
-              "enterprise_import_template", "import_batches"]
+              "enterprise_import_template", "import_batches", "target_overview", "node_candidates",
+              "node_candidates_xlsx", "target_weights", "target_lead"]
 
 
 @pytest.mark.parametrize("who", PERSONAS)

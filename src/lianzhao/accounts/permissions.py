@@ -62,3 +62,8 @@ def require(allowed: bool, message: str = _("您没有权限执行此操作。")
 def can_manage_analysis(user) -> bool:
     """Analysts and admins import the regional base and change the analysis settings."""
     return role_of(user) in (Role.ADMIN, Role.ANALYST)
+
+
+def can_edit_target_weights(user) -> bool:
+    """Analysts and admins set the weights of the target score (招商目标推荐)."""
+    return role_of(user) in (Role.ADMIN, Role.ANALYST)

@@ -1,5 +1,6 @@
-"""Enterprise registry pages: list with filters and full-text search, detail, create and edit, the
-import (template, upload, background job for large files) and the import batches."""
+"""Enterprise registry pages: list with filters and full-text search, create and edit, the import
+(template, upload, background job for large files) and the import batches. The company profile is
+lianzhao.targets.views.enterprise_profile (it reads the pipeline and the chain matches)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from lianzhao.enterprises.forms import EnterpriseForm, EnterpriseImportForm
 from lianzhao.enterprises.models import Enterprise, ImportBatch
 from lianzhao.enterprises.services import EDITABLE_FIELDS, save_enterprise
 from lianzhao.jobs.services import start_job
-from lianzhao.refdata.gbt4754 import load_classification
 
 PAGE_SIZE = 30
 
@@ -38,19 +38,6 @@ def enterprise_list(request):
                "can_edit": permissions.can_edit_enterprises(request.user)}
     template = "enterprises/_enterprise_table.html" if is_htmx(request) else "enterprises/enterprise_list.html"
     return render(request, template, context)
-
-
-@require_GET
-def enterprise_detail(request, pk):
-    permissions.require(permissions.can_read(request.user))
-    enterprise = get_object_or_404(Enterprise, pk=pk)
-    return render(request, "enterprises/enterprise_detail.html", {
-        "enterprise": enterprise,
-        "gbt_label": load_classification().label(enterprise.gbt_code) if enterprise.gbt_code else "",
-        "nodes": enterprise.chain_nodes.select_related("industry"),
-        "projects": enterprise.projects.select_related("industry", "department"),
-        "can_edit": permissions.can_edit_enterprises(request.user),
-    })
 
 
 @require_http_methods(["GET", "POST"])

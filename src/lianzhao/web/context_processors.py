@@ -19,12 +19,14 @@ def navigation(request):
         ("dashboard", gettext_noop("驾驶舱"), reverse("dashboard")),
         ("industries", gettext_noop("产业链"), reverse("industry_list")),
         ("analysis", gettext_noop("补链分析"), reverse("analysis_overview")),
+        ("targets", gettext_noop("招商目标"), reverse("target_overview")),
         ("projects", gettext_noop("招商项目"), reverse("project_list")),
         ("enterprises", gettext_noop("企业库"), reverse("enterprise_list")),
         ("dispatch", gettext_noop("统筹调度"), reverse("weekly_report")),
     ]
     if permissions.role_of(user) == Role.OFFICER:
-        items.insert(3, ("my_projects", gettext_noop("我的项目"), reverse("my_projects")))
+        before_projects = next(i for i, item in enumerate(items) if item[0] == "projects")
+        items.insert(before_projects, ("my_projects", gettext_noop("我的项目"), reverse("my_projects")))
     if can_use_service(user):
         items.insert(-1, ("service", gettext_noop("企业服务"), reverse("ticket_list")))
     if permissions.role_of(user) == Role.RESPONDER:

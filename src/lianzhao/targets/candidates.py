@@ -1,0 +1,193 @@
+"""The candidate list of one chain node — the one function behind the page, the Excel export and
+`lianzhao targets`, so all three show the same companies in the same order.
+
+The database narrows the registry to the companies that can match (external companies whose name
+or products contain a node term — the full-text index —, whose product is named by part of a term,
+or whose GB/T or CSRC code shares the node's 大类); the framework-free score
+(:func:`lianzhao.econ.targets.rank_candidates`) ranks them with the analyst's weights, the local
+chain leaders and their product relations. Companies matched by industry alone are at most
+:data:`INDUSTRY_POOL` (the most specific codes first): on a registry of a million companies one
+大类 can hold tens of thousands, and a product match always outranks them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from lianzhao.analysis import engine
+from lianzhao.analysis.chains import CLASS_LABELS, industry_gaps
+from lianzhao.analysis.region import current_region
+from lianzhao.core.region import DistrictUnknown, district
+from lianzhao.econ.targets import Candidate, NodeUnmatchable, TargetWeights, rank_candidates
+from lianzhao.enterprises.facts import company_facts, graph_for, local_leaders, node_profile
+from lianzhao.enterprises.models import Enterprise, EnterpriseProduct
+from lianzhao.projects.models import InvestmentProject
+from lianzhao.refdata.gbt4754 import load_classification
+from lianzhao.targets.models import TargetWeightsSetting
+
+INDUSTRY_POOL = 3000
+GAP_CLASSES = ("fill", "strengthen", "extend")  # 补链, 强链, 延链: the classes candidates are sought for
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The list's filters: province (2-digit code), listed or not, size class."""
+
+    province: str = ""
+    listed: bool | None = None
+    scale: str = ""
+
+    def apply(self, queryset):
+        if self.province:
+            queryset = queryset.filter(region_code__startswith=self.province)
+        if self.listed is True:
+            queryset = queryset.exclude(stock_code="")
+        elif self.listed is False:
+            queryset = queryset.filter(stock_code="")
+        if self.scale:
+            queryset = queryset.filter(scale=self.scale)
+        return queryset
+
+
+@dataclass(frozen=True)
+class PipelineEntry:
+    project_id: int
+    name: str
+    stage: str
+    stage_label: str
+    department: str
+
+
+@dataclass
+class CandidateList:
+    """A node's candidates with what the page prints beside them."""
+
+    node: object
+    weights: TargetWeights
+    candidates: list[Candidate] = field(default_factory=list)
+    total: int = 0  # candidates before the limit
+    lacks: list[str] = field(default_factory=list)  # what the node's definition is missing
+    unmatchable: str = ""  # why nothing can be listed
+    pipeline: dict[int, list[PipelineEntry]] = field(default_factory=dict)  # enterprise id → its projects
+    gap: dict | None = None  # the node's gap class, label, stability and reason, when the analysis runs
+    district_code: str = ""
+    pool_capped: bool = False
+
+
+def _terms_substrings(terms: tuple[str, ...]) -> set[str]:
+    """Every part (≥ 2 characters) of every term: product names a term may contain."""
+    return {t[i:j] for t in terms for i in range(len(t)) for j in range(i + 2, len(t) + 1)}
+
+
+def candidate_pool(node, filters: Filters) -> tuple[list[Enterprise], bool]:
+    """External companies that may match the node (see the module docstring), and whether the
+    industry-only part was capped."""
+    profile = node_profile(node)
+    base = filters.apply(Enterprise.objects.external())
+    ids: set[int] = set()
+    for term in profile.terms:
+        ids.update(base.search(term).values_list("pk", flat=True))
+    ids.update(EnterpriseProduct.objects.filter(name__in=sorted(_terms_substrings(profile.terms)),
+                                                enterprise__in=base).values_list("enterprise_id", flat=True))
+    codes = [c.strip() for c in profile.gbt_codes if c.strip()]
+    industry = Q()
+    for code in codes:
+        industry |= Q(gbt_code__range=(code[:2], code[:2] + "~"))
+    classification = load_classification()
+    csrc = sorted({f"{c.parent_code}{c.code}" for c in (classification.get(code[:2]) for code in codes) if c})
+    if csrc:
+        industry |= Q(csrc_code__in=csrc)
+    capped = False
+    if codes:
+        exact = list(base.filter(gbt_code__in=codes).exclude(pk__in=ids).values_list("pk", flat=True)[:INDUSTRY_POOL])
+        rest = INDUSTRY_POOL - len(exact)
+        broad = list(base.filter(industry).exclude(pk__in=ids).exclude(gbt_code__in=codes)
+                     .order_by("-gbt_code", "pk").values_list("pk", flat=True)[:rest + 1])
+        capped = len(broad) > rest
+        ids.update(exact)
+        ids.update(broad[:rest])
+    ordered = sorted(ids)
+    companies = [e for start in range(0, len(ordered), 900)
+                 for e in Enterprise.objects.filter(pk__in=ordered[start:start + 900])]
+    return companies, capped
+
+
+def gap_classes(industry) -> tuple[dict[str, dict], str]:
+    """The gap class of each of the industry's nodes from the analysis (node key → klass, label,
+    reason, is_gap, and the stability label where the analysis gives one), or ({}, why not)."""
+    try:
+        gaps = industry_gaps(industry, engine.regional_context(current_region()))
+    except engine.AnalysisUnavailable as exc:
+        return {}, str(exc)
+    out = {}
+    for key, row in gaps.table.iterrows():
+        klass = row["klass"]
+        info = {"klass": klass, "label": _(CLASS_LABELS[klass]) if klass in CLASS_LABELS else row["klass_label"],
+                "reason": row["reason"], "is_gap": klass in GAP_CLASSES}
+        for column in ("stability_label", "stability"):
+            if column in gaps.table.columns and isinstance(row[column], str) and row[column]:
+                info["stability"] = row[column]
+                break
+        out[key] = info
+    return out, ""
+
+
+def node_gap(node) -> dict | None:
+    """The node's gap class (see :func:`gap_classes`), None when the analysis cannot run."""
+    return gap_classes(node.industry)[0].get(node.key)
+
+
+def pipeline_of(enterprise_ids) -> dict[int, list[PipelineEntry]]:
+    """The projects (counted ones) each company already has with the bureau, latest first."""
+    out: dict[int, list[PipelineEntry]] = {}
+    for p in (InvestmentProject.objects.filter(investor_id__in=list(enterprise_ids)).select_related("department")
+              .order_by("-lead_date", "-pk")):
+        out.setdefault(p.investor_id, []).append(
+            PipelineEntry(p.pk, p.name, p.stage, p.get_stage_display(), p.department.name))
+    return out
+
+
+def candidates_for(node, *, filters: Filters = Filters(), limit: int | None = 50,
+                   weights: TargetWeights | None = None, with_gap: bool = True) -> CandidateList:
+    """The node's ranked candidates (at most ``limit``), with pipeline status and the gap class."""
+    weights = weights or TargetWeightsSetting.current().weights()
+    try:
+        district_code = district().code
+    except DistrictUnknown:
+        district_code = ""
+    profile = node_profile(node)
+    result = CandidateList(node=node, weights=weights, lacks=profile.lacks(), district_code=district_code,
+                           gap=node_gap(node) if with_gap else None)
+    companies, result.pool_capped = candidate_pool(node, filters) if len(result.lacks) < 2 else ([], False)
+    leaders = local_leaders()
+    graph = graph_for(p for leader in leaders for p in leader.products)
+    try:
+        ranked = rank_candidates(profile, company_facts(companies), weights=weights, leaders=leaders, graph=graph,
+                                 district_code=district_code)
+    except NodeUnmatchable as exc:
+        result.unmatchable = str(exc)
+        return result
+    result.total = len(ranked)
+    result.candidates = ranked[:limit] if limit is not None else ranked
+    result.pipeline = pipeline_of(c.company.id for c in result.candidates)
+    return result
+
+
+def candidate_dict(c: Candidate, rank: int, pipeline: list[PipelineEntry], stock: str) -> dict:
+    """One candidate as plain data (the CLI's JSON object, the Excel row)."""
+    return {
+        "rank": rank, "enterprise_id": c.company.id, "name": c.company.name, "stock_code": stock or None,
+        "region": c.company.region_name, "score": round(c.score, 2),
+        "parts": {p.key: {"label": p.label, "value": round(p.value, 4), "weight": p.weight,
+                          "points": round(p.points, 2), "reason": p.reason} for p in c.parts},
+        "reason": c.reason, "sources": list(c.sources),
+        "pipeline": [{"project_id": e.project_id, "name": e.name, "stage": e.stage, "stage_label": e.stage_label,
+                      "department": e.department} for e in pipeline],
+    }
+
+
+def stock_codes(candidates: list[Candidate]) -> dict[int, str]:
+    return dict(Enterprise.objects.filter(pk__in=[c.company.id for c in candidates]).values_list("pk", "stock_code"))

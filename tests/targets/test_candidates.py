@@ -1,0 +1,133 @@
+"""A node's candidate list on a hand-made registry: who is listed, in which order, with which parts and
+reasons; filters; pipeline status; what a badly defined node says; the page, the Excel export and
+`lianzhao targets` showing the same list."""
+
+from __future__ import annotations
+
+import io
+import json
+from io import StringIO
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lianzhao.projects.models import InvestmentProject
+from lianzhao.targets.candidates import Filters, candidates_for
+from lianzhao.targets.models import TargetWeightsSetting
+from tests.targets.conftest import company
+
+pytestmark = pytest.mark.django_db
+
+
+def names(result):
+    return [c.company.name for c in result.candidates]
+
+
+def test_candidates_are_external_matching_companies_ranked_by_the_weighted_parts(world):
+    result = candidates_for(world["separator"], with_gap=False)
+    assert names(result) == ["乙膜业有限公司", "甲隔膜股份有限公司", "丙电子股份有限公司"]
+    city, specialist, by_code = result.candidates
+    # 0.45 × 1 + 0.15 × 1 (same 小类) + 0.1 × 0.6 (中型) + 0.1 × 1 (same city as the district)
+    assert city.score == pytest.approx(76.0)
+    # 0.45 × (½ + ½ × 0.62) + 0.2 × (½ + ½ × 0.2) (冷轧板, a material of the leader's 汽车) + 0.1 × 0.8 (listed)
+    assert specialist.score == pytest.approx(100 * (0.45 * 0.81 + 0.2 * 0.6 + 0.1 * 0.8))
+    assert specialist.reason == "主营湿法隔膜（营收占比 62%）；主营冷轧板为本地链主示例·本地整车厂（汽车）的上游材料；上市公司"
+    assert by_code.score == pytest.approx(100 * (0.15 * 0.3 + 0.1 * 0.8))
+    assert by_code.reason.startswith("证监会行业 C39（与环节同属大类 39）")
+    assert specialist.sources == ("测试来源", "产品上下游关系（产业链知识图谱）", "测试名录")
+    assert city.company.region_name == "山东省青岛市胶州市"
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    (Filters(listed=True), ["甲隔膜股份有限公司", "丙电子股份有限公司"]),
+    (Filters(listed=False), ["乙膜业有限公司"]),
+    (Filters(province="32"), ["甲隔膜股份有限公司"]),
+    (Filters(scale="medium"), ["乙膜业有限公司"]),
+])
+def test_filters_by_listing_province_and_scale(world, filters, expected):
+    assert names(candidates_for(world["separator"], filters=filters, with_gap=False)) == expected
+
+
+def test_the_analysts_weights_decide_the_order(world):
+    TargetWeightsSetting.objects.create(product=0, industry=1, supply=0, scale=0, region=0)
+    assert names(candidates_for(world["separator"], with_gap=False))[:2] == ["乙膜业有限公司", "丙电子股份有限公司"]
+
+
+def test_a_node_without_codes_lists_by_keywords_and_says_what_it_lacks(world):
+    company("己锂电材料有限公司", [("磷酸铁锂", None)])
+    result = candidates_for(world["keywords_only"], with_gap=False)
+    assert result.lacks == ["行业代码"] and names(result) == ["己锂电材料有限公司"]
+
+
+def test_a_node_without_keywords_or_codes_lists_nobody_and_says_why(world, client):
+    result = candidates_for(world["bare"], with_gap=False)
+    assert result.candidates == [] and "既没有产品关键词也没有行业代码" in result.unmatchable
+    client.force_login(world["personas"]["analyst"])
+    page = client.get(reverse("node_candidates", args=["t-bare"])).content.decode()
+    assert "既没有产品关键词也没有行业代码" in page and 'id="candidates"' not in page
+
+
+def test_the_page_shows_parts_reasons_sources_and_pipeline_stage(world, client):
+    project = InvestmentProject.objects.create(name="甲隔膜项目", investor=world["specialist"], industry=world["nev"],
+                                               method="referral", stage="negotiating",
+                                               department=world["departments"]["a"])
+    client.force_login(world["personas"]["leader"])
+    page = client.get(reverse("node_candidates", args=["t-separator"])).content.decode()
+    assert "主营湿法隔膜（营收占比 62%）" in page and "来源：测试来源" in page
+    assert "产品匹配 36.5" in page and "配套关系 12.0" in page
+    assert reverse("project_detail", args=[project.pk]) in page and "洽谈" in page
+    assert "生成线索" not in page  # leaders may not create projects
+
+
+def test_the_page_reads_a_fixed_number_of_queries_whatever_the_number_of_candidates(world, client):
+    client.force_login(world["personas"]["leader"])
+    url = reverse("node_candidates", args=["t-separator"])
+    client.get(url)  # the first request of a session reads a few things once
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(6):
+        company(f"新隔膜企业{i}", [("涂覆隔膜", None)], region_code="44")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).content.decode().count("data-enterprise=") == 9
+    assert len(many) == len(few)
+
+
+def test_the_excel_export_lists_the_same_rows_and_keeps_formula_text_as_text(world, client):
+    company("=HYPERLINK(\"http://x\")隔膜公司", [("涂覆隔膜", None)])
+    client.force_login(world["personas"]["officer_a"])
+    response = client.get(reverse("node_candidates_xlsx", args=["t-separator"]))
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header_row = next(r for r in range(1, 10) if ws.cell(r, 1).value == "排名")
+    listed = [ws.cell(r, 2).value for r in range(header_row + 1, ws.max_row + 1)]
+    assert listed == names(candidates_for(world["separator"], with_gap=False))
+    formula = next(r for r in range(header_row + 1, ws.max_row + 1) if ws.cell(r, 2).value.startswith("="))
+    assert ws.cell(formula, 2).data_type == "s"
+
+
+def test_the_command_prints_the_page_list_as_json(world):
+    out = StringIO()
+    call_command("targets", "--node", "隔膜", "--industry", "nev", "--limit", "2", "--format", "json", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert [r["name"] for r in rows] == ["乙膜业有限公司", "甲隔膜股份有限公司"]
+    specialist = rows[1]
+    assert specialist["stock_code"] == "300001.SZ" and specialist["score"] == pytest.approx(56.45)
+    assert specialist["parts"]["supply"]["points"] == pytest.approx(12.0)
+    assert specialist["reason"].startswith("主营湿法隔膜（营收占比 62%）")
+    assert rows[0]["stock_code"] is None
+
+
+def test_the_command_asks_for_the_industry_when_the_node_name_is_not_unique(world):
+    from lianzhao.industries.models import ChainNode, Industry
+
+    other = Industry.objects.create(name="储能", slug="storage", kind="emerging")
+    ChainNode.objects.create(industry=other, key="s-separator", name="隔膜", position="upstream", gbt_codes=["3985"])
+    with pytest.raises(CommandError, match="不唯一，请用 --industry"):
+        call_command("targets", "--node", "隔膜", stdout=StringIO())
+    with pytest.raises(CommandError, match="没有名为"):
+        call_command("targets", "--node", "不存在的环节", stdout=StringIO())
+    with pytest.raises(CommandError, match="既没有产品关键词也没有行业代码"):
+        call_command("targets", "--node", "其他配套", stdout=StringIO())

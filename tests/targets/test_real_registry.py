@@ -1,0 +1,43 @@
+"""The demo with the real reference companies (the `registry` fixture): every 补链 node of the six
+leading chains lists real companies with reasons; the command prints the page's list."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from lianzhao.industries.models import ChainNode, Industry
+from lianzhao.targets.candidates import candidates_for, gap_classes
+from tests.conftest import needs_data
+
+pytestmark = [needs_data, pytest.mark.django_db]
+
+
+def test_every_fill_node_of_the_six_chains_lists_real_companies_with_reasons(registry):
+    fill = []
+    for industry in Industry.objects.filter(kind="leading"):
+        classes, why = gap_classes(industry)
+        assert not why
+        fill += [n for n in ChainNode.objects.filter(industry=industry) if classes[n.key]["klass"] == "fill"]
+    assert fill
+    for node in fill:
+        result = candidates_for(node, limit=10, with_gap=False)
+        real = [c for c in result.candidates if not c.company.name.startswith("示例")]
+        assert real, node
+        assert all(c.reason and c.sources for c in real), node
+
+
+def test_the_command_prints_the_list_the_page_shows(registry, client, demo_users):
+    out = StringIO()
+    call_command("targets", "--node", "隔膜", "--limit", "10", "--format", "json", stdout=out)
+    rows = json.loads(out.getvalue())
+    client.force_login(demo_users["officer_a"])
+    page = client.get(reverse("node_candidates", args=["nev-separator"]), {"limit": 10}).content.decode()
+    positions = [page.index(f'data-enterprise="{r["enterprise_id"]}"') for r in rows]
+    assert positions == sorted(positions) and len(rows) == 10
+    assert rows[0]["name"] == "深圳市星源材质科技股份有限公司" and rows[0]["stock_code"] == "300568.SZ"
+    assert set(rows[0]["parts"]) == {"product", "industry", "supply", "scale", "region"}
