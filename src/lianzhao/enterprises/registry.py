@@ -185,6 +185,9 @@ def _match(cursor) -> list[str]:
     cursor.execute(f"UPDATE {STAGE} SET target_id = (SELECT e.id FROM {t} e WHERE e.name = {STAGE}.name) "
                    "WHERE target_id IS NULL")
     cursor.execute(f"CREATE INDEX {STAGE}_target ON {STAGE} (target_id)")
+    # The merge reads and drops matched rows' products by row number: without this index each of
+    # those statements scans every staged product (quadratic: minutes at 100,000 rows).
+    cursor.execute(f"CREATE INDEX {STAGE_PRODUCTS}_number ON {STAGE_PRODUCTS} (number)")
     found: list[tuple[int, str]] = []
     cursor.execute(f"SELECT s.number, s.name, e.uscc FROM {STAGE} s JOIN {t} e ON e.name = s.name "
                    "WHERE s.target_id IS NOT NULL AND e.id <> s.target_id")
