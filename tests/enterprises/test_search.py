@@ -30,6 +30,7 @@ def registry_rows(db):
         "city": company("乙膜业有限公司", [("隔膜", None)], gbt_code="3985"),
         "by_code": company("丙电子股份有限公司", stock_code="600001.SH", csrc_code="C39"),
         "drinks": company("戊饮料有限公司", [("饮料", Decimal("1"))]),
+        "numbered": company("丁100号膜业有限公司"),
     }
 
 
@@ -37,10 +38,14 @@ def test_tokens_are_chinese_bigrams_and_whole_latin_runs():
     assert search.tokens("宁德时代 300750.SZ") == ["宁德", "德时", "时代", "300750", "sz"]
     assert search.tokens("膜") == ["膜"]
     assert not search.is_searchable("膜") and search.is_searchable("隔膜")
+    assert search.query_tokens("丁100号") == (["100", "号"], True)
+    assert search.fts5_phrase("丁100号") == '"100 号" *' and search.pg_tsquery("丁100号") == "100 <-> 号:*"
 
 
 @pytest.mark.parametrize(("query", "expected"), [
     ("隔膜", {"甲隔膜股份有限公司", "乙膜业有限公司"}),
+    ("丁100号", {"丁100号膜业有限公司"}),  # a single character at the end: a prefix of the next bigram
+    ("100号膜业", {"丁100号膜业有限公司"}),
     ("湿法隔膜", {"甲隔膜股份有限公司"}),
     ("300001.SZ", {"甲隔膜股份有限公司"}),
     ("600001.sh", {"丙电子股份有限公司"}),

@@ -34,9 +34,9 @@ class EnterpriseQuerySet(models.QuerySet):
             return self.extra(where=[f"{self.model._meta.db_table}.id IN (SELECT rowid FROM {search.FTS_TABLE} "
                                      f"WHERE {search.FTS_TABLE} MATCH %s)"], params=[search.fts5_phrase(text)])
         if connection.vendor == "postgresql":
-            return self.extra(where=[f"{search.PG_VECTOR} @@ phraseto_tsquery('simple'::regconfig, %s)"],
-                              params=[search.pg_phrase(text)])
-        return self.filter(search_text__contains=search.pg_phrase(text))
+            return self.extra(where=[f"{search.PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)"],
+                              params=[search.pg_tsquery(text)])
+        return self.filter(name__contains=text)
 
 
 class ImportBatch(models.Model):

@@ -9,7 +9,7 @@ companies with 隔膜 in their name or products.
 
 * SQLite: an FTS5 table over ``search_text`` (external content, kept by triggers; migration 0002);
   ``MATCH '"时代 代新 新能 能源"'``.
-* PostgreSQL: a GIN index on ``to_tsvector('simple', search_text)``; ``@@ phraseto_tsquery(...)``.
+* PostgreSQL: a GIN index on ``to_tsvector('simple', search_text)``; ``@@ to_tsquery('时代 <-> 代新 …')``.
 
 A one-character query has no bigram: it falls back to a LIKE scan of names (slow on a large
 registry, and said so in docs/targets.md).
@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
-#: The FTS5 table of the SQLite database (created by migration 0002).
+#: The FTS5 table of the SQLite database (created by migration 0003).
 FTS_TABLE = "enterprises_enterprise_fts"
 #: The PostgreSQL expression the GIN index is built on (queries must use it verbatim).
 PG_VECTOR = "to_tsvector('simple'::regconfig, search_text)"
@@ -51,9 +51,18 @@ def search_tokens(*texts: str) -> str:
     return " ".join(joined for joined in map(_joined, filter(None, texts)) if joined)
 
 
-def query_tokens(text: str) -> list[str]:
-    """The tokens a query must find in one phrase ([] when it has none)."""
-    return tokens(text)
+def query_tokens(text: str) -> tuple[list[str], bool]:
+    """The tokens a query must find in one phrase, and whether the last one is a prefix.
+
+    A one-character Chinese run inside a longer query ("企业6666有") is not a token of the index,
+    whose Chinese tokens are bigrams ("有限"): at the end of the query it becomes a prefix of the
+    next token (有*), elsewhere it is dropped (the phrase then asks for a little less than the text)."""
+    found = tokens(text)
+    if len(found) < 2:
+        return found, False
+    out = [t for i, t in enumerate(found) if t.isascii() or len(t) > 1 or i == len(found) - 1]
+    last = out[-1]
+    return out, not last.isascii() and len(last) == 1
 
 
 def is_searchable(text: str) -> bool:
@@ -63,10 +72,15 @@ def is_searchable(text: str) -> bool:
 
 
 def fts5_phrase(text: str) -> str:
-    """An FTS5 MATCH expression: the query's tokens as one phrase (quoted; tokens have no quotes)."""
-    return '"' + " ".join(query_tokens(text)) + '"'
+    """An FTS5 MATCH expression: the query's tokens as one phrase (quoted; tokens have no quotes),
+    its last token a prefix where :func:`query_tokens` says so."""
+    found, prefix = query_tokens(text)
+    return '"' + " ".join(found) + '"' + (" *" if prefix else "")
 
 
-def pg_phrase(text: str) -> str:
-    """The text for ``phraseto_tsquery('simple', …)``."""
-    return " ".join(query_tokens(text))
+def pg_tsquery(text: str) -> str:
+    """The text for ``to_tsquery('simple', …)``: the tokens in sequence (``<->``), the last one a
+    prefix (``:*``) where :func:`query_tokens` says so. Tokens are letters, digits or Chinese
+    characters only, so none is an operator."""
+    found, prefix = query_tokens(text)
+    return " <-> ".join(found) + (":*" if prefix else "")
