@@ -23,7 +23,8 @@ def test_every_fill_node_of_the_six_chains_lists_real_companies_with_reasons(reg
         classes, why = gap_classes(industry)
         assert not why
         fill += [n for n in ChainNode.objects.filter(industry=industry) if classes[n.key]["klass"] == "fill"]
-    assert fill
+        assert all(c["stability"] in ("稳健", "敏感") for c in classes.values())
+    assert len(fill) >= 30  # 35 on the demo of 2026-12-04
     for node in fill:
         result = candidates_for(node, limit=10, with_gap=False)
         real = [c for c in result.candidates if not c.company.name.startswith("示例")]

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from lianzhao.analysis import engine
-from lianzhao.analysis.chains import CLASS_LABELS, industry_gaps
+from lianzhao.analysis.chains import CLASS_LABELS, STABILITY_LABELS, industry_gaps
 from lianzhao.analysis.region import current_region
 from lianzhao.core.region import DistrictUnknown, district
 from lianzhao.econ.targets import Candidate, NodeUnmatchable, TargetWeights, rank_candidates
@@ -117,7 +117,8 @@ def candidate_pool(node, filters: Filters) -> tuple[list[Enterprise], bool]:
 
 def gap_classes(industry) -> tuple[dict[str, dict], str]:
     """The gap class of each of the industry's nodes from the analysis (node key → klass, label,
-    reason, is_gap, and the stability label where the analysis gives one), or ({}, why not)."""
+    reason, is_gap, and its stability across the analysis's robustness band: 稳健/敏感 and what flips
+    it), or ({}, why not)."""
     try:
         gaps = industry_gaps(industry, engine.regional_context(current_region()))
     except engine.AnalysisUnavailable as exc:
@@ -126,11 +127,11 @@ def gap_classes(industry) -> tuple[dict[str, dict], str]:
     for key, row in gaps.table.iterrows():
         klass = row["klass"]
         info = {"klass": klass, "label": _(CLASS_LABELS[klass]) if klass in CLASS_LABELS else row["klass_label"],
-                "reason": row["reason"], "is_gap": klass in GAP_CLASSES}
-        for column in ("stability_label", "stability"):
-            if column in gaps.table.columns and isinstance(row[column], str) and row[column]:
-                info["stability"] = row[column]
-                break
+                "reason": row["reason"], "is_gap": klass in GAP_CLASSES, "stability": "", "flips": ""}
+        if gaps.stability is not None and key in gaps.stability.index:
+            st = gaps.stability.loc[key]
+            info["stability"] = _(STABILITY_LABELS[st["stability"]])
+            info["flips"] = st["flips"] or ""
         out[key] = info
     return out, ""
 
