@@ -30,6 +30,31 @@ needs_data = pytest.mark.skipif(not DATA_AVAILABLE, reason="reference data folde
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static():
+    """Pages name static files by their hashed names (the manifest storage), so the tests serve
+    collected files, as an installation does: collected once into a folder of this checkout's own
+    (kept between runs, collected again only when a static file changed), locked against a second
+    test run collecting at the same time."""
+    import fcntl
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    from lianzhao.core.staticfiles import ensure_collected
+    from lianzhao.paths import SOURCE_ROOT
+
+    root = Path(tempfile.gettempdir()) / f"lianzhao-test-static-{hashlib.sha1(str(SOURCE_ROOT).encode()).hexdigest()[:10]}"
+    root.mkdir(exist_ok=True)
+    override = override_settings(STATIC_ROOT=root / "static")
+    override.enable()
+    with (root / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        ensure_collected()
+    yield root / "static"
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The default PBKDF2 hasher takes ~0.3 s per user on a 2-core machine; tests need no strength.

@@ -3,7 +3,8 @@
     lianzhao serve [--host H] [--port P]   serve the platform (gunicorn on Linux, waitress on Windows;
                                           static files included) and run the background-job worker
     lianzhao worker                       run background jobs only (when `serve --no-worker`)
-    lianzhao migrate                      create or update the database tables
+    lianzhao migrate                      create or update the database tables (and collect the
+                                          static files when they changed)
     lianzhao demo load                    load the Jimo (即墨区) demo pack (idempotent)
     lianzhao createuser NAME --role R     create a user (admin, leader, officer, analyst)
     lianzhao io …                         input-output analyses (no database needed)
@@ -33,6 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["lianzhao", *argv])
+    if argv[:1] == ["migrate"]:
+        # An installation is set up by `lianzhao migrate`: the static files it serves (compressed,
+        # hashed names) are collected with it, when they changed.
+        from lianzhao.core.staticfiles import ensure_collected
+
+        if ensure_collected():
+            print("静态文件已收集（压缩、带哈希的文件名）。")
     return 0
 
 

@@ -34,6 +34,7 @@ import datetime as dt
 import os
 import re
 import secrets
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -165,6 +166,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lianzhao.web.context_processors.navigation",
+                "lianzhao.web.context_processors.chart_labels",
             ],
         },
     }
@@ -278,10 +280,21 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Uploaded files live outside the web root and are served by views that check permissions.
 MEDIA_ROOT = VAR_DIR / "uploads"
-# Static files are served from the package by whitenoise's finders (no collectstatic step needed on
-# a laptop install); STATIC_ROOT is only used if an operator runs collectstatic for a front proxy.
-STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
-WHITENOISE_USE_FINDERS = True
+# Static files go out as a real deployment serves them: collected into STATIC_ROOT with hashed
+# names (a changed file gets a new name, so browsers may keep each one for a year: whitenoise sends
+# "immutable") and gzip/brotli copies beside them. `lianzhao migrate` and `lianzhao serve` collect
+# them (lianzhao.core.staticfiles.ensure_collected) whenever the installed files changed; a front
+# proxy may serve STATIC_ROOT itself. With DEBUG on, whitenoise also serves the package's files as
+# they are edited.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or VAR_DIR / "static")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Readable by a front proxy, unlike uploads (FILE_UPLOAD_PERMISSIONS): these files are public.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+                    "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755}},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploads are written readable by their owner only, like the database and backups.
 FILE_UPLOAD_PERMISSIONS = 0o600

@@ -36,3 +36,16 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_served_as_installed():
+    """pytest-django's live server answers /static/ itself, from the app folders by their plain
+    names; pages name the collected files by their hashed names. Let the request through to the
+    app instead, where whitenoise serves STATIC_ROOT (compressed, hashed) as in an installation."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    original = StaticFilesHandler._should_handle
+    StaticFilesHandler._should_handle = lambda self, path: False
+    yield
+    StaticFilesHandler._should_handle = original

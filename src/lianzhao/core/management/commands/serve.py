@@ -10,6 +10,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lianzhao.core.staticfiles import ensure_collected
 from lianzhao.serving.supervisor import Child, Supervisor, python_command
 from lianzhao.serving.web import SERVERS, ServeConfigError, web_config
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
                             help="不启动后台任务进程（由运维另行运行 lianzhao worker 时使用）。")
 
     def handle(self, *args, host, port, server, workers, threads, no_worker, **options):
+        if ensure_collected():  # before the web processes start: whitenoise indexes STATIC_ROOT once
+            self.stdout.write("静态文件已收集（压缩、带哈希的文件名）。")
         try:
             web = web_config(host=host, port=port, server=server, workers=workers, threads=threads)
         except ServeConfigError as exc:

@@ -1,0 +1,43 @@
+"""Static files go out as an installation serves them: hashed names, compressed, cached for a year —
+collected by `lianzhao migrate` / `serve` (core/staticfiles.ensure_collected) only when they changed."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import override_settings
+from django.urls import reverse
+
+from lianzhao.core import staticfiles
+
+
+def test_pages_name_hashed_files_served_compressed_with_long_cache_lifetimes(client, personas):
+    client.force_login(personas["leader"])
+    body = client.get(reverse("dashboard")).content.decode()
+    css = re.search(r'href="(/static/lianzhao/app\.[0-9a-f]{12}\.css)"', body).group(1)
+    script = re.search(r'src="(/static/vendor/echarts/echarts\.min\.[0-9a-f]{12}\.js)"', body).group(1)
+    assert re.search(r'rel="icon" href="/static/lianzhao/favicon\.[0-9a-f]{12}\.svg"', body)
+    for url in (css, script):
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate")
+        assert response.status_code == 200
+        assert response["Content-Encoding"] == "gzip"
+        assert "immutable" in response["Cache-Control"] and "max-age=315360000" in response["Cache-Control"]
+    plain = client.get(script)  # a client that does not accept gzip gets the file itself
+    assert "Content-Encoding" not in plain
+    compressed = client.get(script, HTTP_ACCEPT_ENCODING="gzip")
+    assert int(compressed["Content-Length"]) < int(plain["Content-Length"]) / 2  # echarts.min.js: 1 MB → 0.33 MB
+
+
+def test_static_files_are_collected_again_only_when_they_changed(tmp_path):
+    source = tmp_path / "src"
+    (source / "lianzhao").mkdir(parents=True)
+    rules = "".join(f".c{i} {{ color: #123; }}\n" for i in range(200))  # long enough to be worth compressing
+    (source / "lianzhao" / "app.css").write_text(rules)
+    finders = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    with override_settings(STATICFILES_DIRS=[source], STATIC_ROOT=tmp_path / "static", STATICFILES_FINDERS=finders):
+        assert staticfiles.ensure_collected() is True
+        assert staticfiles.ensure_collected() is False  # nothing changed: nothing done
+        (source / "lianzhao" / "app.css").write_text(rules + "body { color: #456; }")
+        assert staticfiles.ensure_collected() is True
+        hashed = [p.name for p in (tmp_path / "static" / "lianzhao").iterdir()]
+        assert any(re.fullmatch(r"app\.[0-9a-f]{12}\.css\.gz", name) for name in hashed)
