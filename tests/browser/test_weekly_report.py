@@ -35,7 +35,7 @@ def test_the_leader_downloads_the_weekly_report(page, live_server, transactional
     download.save_as(path)
 
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["汇总", "新增线索", "阶段变动", "红黄灯", "停滞项目", "目标完成", "企业诉求", "落地事项"]
+    assert wb.sheetnames == ["汇总", "新增线索", "阶段变动", "到位资金", "红黄灯", "停滞项目", "目标完成", "企业诉求", "落地事项"]
     assert wb["汇总"]["A1"].value == "即墨区招商引资项目周调度表——汇总"
     assert wb["汇总"]["A3"].value.startswith("填报单位：即墨区招商办")
     moves = [row[2] for row in wb["阶段变动"].iter_rows(min_row=5, values_only=True)]

@@ -42,6 +42,7 @@ NOT_PAGES = {
     "project_investment_change": "POST", "project_file_upload": "POST (the test uploads one file)",
     "project_merge": "POST", "analysis_settings_update": "POST", "analysis_base_import": "POST",
     "impact_input_update": "POST", "job_start": "POST (the test starts one weekly-report job)",
+    "project_funds": "POST",
 }
 #: Pages no other page links to (for the admin: "my projects" is an officer's page).
 START = ["dashboard", "healthz", "my_projects"]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from lianzhao.audit.models import AuditRecord
+from lianzhao.core.periods import Period
 from lianzhao.projects import counting, lights, services
 from lianzhao.projects.choices import AttractionMethod
 from lianzhao.projects.models import InvestmentChange, ProjectEvent
@@ -89,7 +90,7 @@ def test_merged_duplicates_are_left_out_of_every_dashboard_total(client, persona
     client.force_login(personas["leader"])
     response = client.get(reverse("dashboard"))
     ctx = response.context
-    assert ctx["signed"]["year"].count == 1 and ctx["signed"]["year"].total == Decimal("10.00")
+    assert ctx["signed"]["period"].count == 1 and ctx["signed"]["period"].total == Decimal("10.00")  # this year
     assert ctx["signed"]["all"].count == 3 and ctx["signed"]["all"].total == Decimal("25.00")
     assert ctx["total_count"] == 4                                    # A, B, C and the negotiating one
     assert {r["stage"]: r["count"] for r in ctx["charts"]["funnel"]}["签约"] == 3
@@ -97,7 +98,7 @@ def test_merged_duplicates_are_left_out_of_every_dashboard_total(client, persona
     assert {r["name"]: r["signed"] for r in ctx["by_method"]} == {"以商招商": 20.0, "展会招商": 5.0}
     assert sum(light["count"] for light in ctx["lights"]) == 4
     body = response.content.decode()
-    assert 'id="signed-year-total">10.00<' in body and 'id="signed-all-count">3<' in body
+    assert 'id="signed-period-total">10.00<' in body and 'id="signed-all-count">3<' in body
     for definition in (counting.SIGNED_COUNT_DEFINITION, counting.SIGNED_TOTAL_DEFINITION,
                        counting.FUNNEL_DEFINITION, counting.PLANNED_AMOUNT_DEFINITION,
                        counting.STAGE_COUNT_DEFINITION):
@@ -115,7 +116,7 @@ def test_the_dashboard_reads_the_same_totals_in_one_pass(book, make_project):
     make_project(stage="dropped", industry=other, method="expo", amount=Decimal("7.00"))
     make_project(stage="construction", industry=other, method="capital", amount=None)
     _signed(make_project, dt.date(2025, 8, 1), "3", industry=other, method="capital")
-    figures = queries.pipeline_figures(TODAY)
+    figures = queries.pipeline_figures(TODAY, Period(2025))
     funnel = counting.funnel_counts()
     assert [r["count"] for r in figures.funnel] == [funnel[s] for s in funnel]
     assert {r["stage"]: (r["count"], r["amount"]) for r in figures.stages} == {
@@ -126,7 +127,7 @@ def test_the_dashboard_reads_the_same_totals_in_one_pass(book, make_project):
         assert rows == [{"name": label(r["key"]), "count": r["count"], "amount": float(r["amount"]),
                          "signed": float(signed[r["key"]].total) if r["key"] in signed else 0.0}
                         for r in counting.planned_amount_by(field)]
-    assert figures.signed == counting.signed_summaries({"year": (dt.date(2025, 1, 1), TODAY), "all": (None, None)})
+    assert figures.signed == counting.signed_summaries({"period": (dt.date(2025, 1, 1), TODAY), "all": (None, None)})
     assert [r["name"] for r in figures.by_industry] == ["新能源汽车", "绿色能源"]  # largest amount first
     assert figures.by_industry[1]["count"] == 2  # the dropped project is left out, the one without amount counted
 

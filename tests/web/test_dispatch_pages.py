@@ -124,14 +124,15 @@ def _count(client, url, params):
     # session + user, then: rule, region, every project grouped by (stage on the Sunday, industry,
     # method, department) with the week's and the year's signings, starts and production (the stage
     # tables, the week's figures and the departments' year to date are sums over these groups),
-    # investment changes by department (week, year), stalled (order, then details of the previewed
-    # rows), industries, departments, new leads, moves, light candidates, targets; enterprise service:
-    # overdue requests (count, rows), departments' rates (answers, ratings, overdue now, departments),
+    # investment changes by department (week, year), funds in place by department (week, year),
+    # stalled (order, then details of the previewed rows), industries, departments, new leads,
+    # moves, the week's funds entries, light candidates, targets; enterprise service: overdue
+    # requests (count, rows), departments' rates (answers, ratings, overdue now, departments),
     # overdue landing steps (count, rows), steps done in the week.
-    ("weekly_report", {"week": WEEK}, 23),
-    # session + user, default year, targets, YTD signed (2), YTD counts, departments; the handling
-    # departments' service ranking (answers due, ratings, overdue now, departments).
-    ("targets", {}, 12),
+    ("weekly_report", {"week": WEEK}, 25),
+    # session + user, default year, targets, YTD signed (2), YTD counts, YTD funds, departments; the
+    # handling departments' service ranking (answers due, ratings, overdue now, departments).
+    ("targets", {}, 13),
     # session + user, projects, department filter choices.
     ("dispatch_analytics", {}, 4),
 ])

@@ -72,11 +72,12 @@ def test_stage_moves_are_the_weeks_stage_change_events(data):
 
 def test_projects_turning_yellow_or_red_compare_the_two_sundays(data):
     changes = [(r["name"], r["light_before"], r["light_after"]) for r in data.light_changes]
-    assert changes == [("转红戊", "yellow", "red"), ("暂缓己", "green", "yellow"), ("转黄丁", "green", "yellow")]
+    # 暂缓己 and 转黄丁 had nothing planned ahead: 未制定计划 (not green) before they turned yellow.
+    assert changes == [("转红戊", "yellow", "red"), ("暂缓己", "unplanned", "yellow"), ("转黄丁", "unplanned", "yellow")]
     reasons = {r["name"]: r["reason"] for r in data.light_changes}
     assert "计划签约 2024-12-27 已逾期 93 天" in reasons["转红戊"]
     assert reasons["暂缓己"].startswith("项目暂缓中")
-    assert reasons["转黄丁"] == "已 33 天无动态（最近 2025-02-25）"
+    assert reasons["转黄丁"] == "已 33 天无动态（最近 2025-02-25）；未制定计划"
 
 
 def test_stalled_projects_are_idle_for_the_light_rule_days_with_their_last_note(data):
@@ -106,9 +107,10 @@ def test_totals_use_each_projects_stage_on_the_sunday(report):
 def test_department_totals_sit_beside_the_annual_targets(report):
     table = _table(report, "department")
     a = table.row_for("投资促进一科")
-    # projects, planned, signed target/actual/ratio, started …, production …
+    # projects, planned, then target/actual/ratio of: signed amount, newly signed projects, funds in
+    # place (no target set: no ratio), started, production
     assert a == ["投资促进一科", 5, Decimal("64.00"), Decimal("40.00"), Decimal("20.00"), Decimal("0.5"),
-                 2, 0, Decimal("0"), 1, 1, Decimal("1")]
+                 None, 1, None, None, Decimal("0.00"), None, 2, 0, Decimal("0"), 1, 1, Decimal("1")]
     b = table.row_for("投资促进二科")
     assert b[:6] == ["投资促进二科", 4, Decimal("70.00"), Decimal("19.00"), Decimal("9.50"), Decimal("0.5")]
     assert table.total[1:3] == [9, Decimal("134.00")]
@@ -118,8 +120,8 @@ def test_headline_counts(report):
     assert report["headline"] == {
         "new_leads": 1, "new_lead_amount": Decimal("5.00"), "stage_moves": 4, "signed_count": 1,
         "signed_amount": Decimal("20.00"),  # first signing 18.00 + capital increase 2.00
-        "started": 1, "production": 1, "turned_yellow": 2, "turned_red": 1, "stalled": 3,
-        "overdue_tickets": 0, "overdue_steps": 0,
+        "funds_count": 0, "funds_amount": Decimal("0.00"), "started": 1, "production": 1, "turned_yellow": 2,
+        "turned_red": 1, "stalled": 3, "overdue_tickets": 0, "overdue_steps": 0,
     }
 
 
@@ -127,7 +129,7 @@ def test_the_ranking_breaks_the_tie_by_signed_amount(report):
     ranking = _table(report, "ranking")
     assert [(r[0], r[1], r[2]) for r in ranking.rows] == [(1, "投资促进一科", Decimal("0.5000")),
                                                           (2, "投资促进二科", Decimal("0.5000"))]
-    assert "本年签约额高者在前" in ranking.notes[0]
+    assert "签约额高者在前" in ranking.notes[0]
 
 
 def test_every_table_states_its_definition(report):

@@ -117,4 +117,5 @@ def test_the_report_assembles_from_plain_rows():
     assert by_stage.total == ["合计", 3, Decimal("10.00")]  # every stage, 终止 included
     by_industry = next(t for t in summary if t.key == "industry")
     assert by_industry.rows == [["新能源汽车", 2, Decimal("3.00")]]  # 终止 left out of amounts
-    assert report["sheets"][5]["tables"][0].rows[0][:3] == [1, "一科", Decimal("0.1667")]
+    ranking = next(s for s in report["sheets"] if s["name"] == "目标完成")["tables"][0]
+    assert ranking.rows[0][:3] == [1, "一科", Decimal("0.1667")]

@@ -118,7 +118,7 @@ def test_merging_moves_the_history_and_marks_the_duplicate(pair, personas):
     assert dup_events <= set(keep.events.values_list("pk", flat=True)) and not dup.events.exists()
     assert keep.files.get().original_name == "洽谈纪要.pdf"
     merge_event = keep.events.get(kind="merge")
-    assert f"合并重复项目“{dup.name}”（编号 {dup.pk}）：移入 2 条动态、1 个材料、0 条投资变更。同一项目重复登记" == merge_event.text
+    assert f"合并重复项目“{dup.name}”（编号 {dup.pk}）：移入 2 条动态、1 个材料、0 条投资变更、0 笔到位资金。同一项目重复登记" == merge_event.text
     dup_record = AuditRecord.objects.for_object(dup).get()
     assert dup_record.actor == personas["officer_a"]
     assert dup_record.before["merged_into_id"] is None and dup_record.after["merged_into_id"] == keep.pk

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import gettext
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from lianzhao.audit.models import AuditRecord
 from lianzhao.core.i18n import data_label
 from lianzhao.paths import PACKAGE_DIR
 from lianzhao.projects.choices import ProjectStage
@@ -48,7 +51,8 @@ def _demo_pages() -> dict[str, tuple[str, list[str]]]:
     project = InvestmentProject.objects.filter(stage="negotiating").order_by("pk").first()
     return {
         "dashboard": (reverse("dashboard"), ["Investment dashboard", "Project funnel", "Negotiating",
-                                             "Signed (each counted once)", "Definition: "]),
+                                             "Signed and funds in place (each counted once)",
+                                             "Definition ("]),
         "projects": (reverse("project_list"), ["Attraction method", "Planned investment (100 million yuan)",
                                                "Negotiating", "Export the filtered list (Excel)"]),
         "project": (reverse("project_detail", args=[project.pk]), ["Project details", "Current stage: ",
@@ -144,7 +148,9 @@ def test_a_stage_change_made_in_english_is_recorded_in_chinese(client, personas,
     body = response.content.decode()
     assert "Stage updated." in body and "Contacted" in body
     event = ProjectEvent.objects.filter(project=project, to_stage="contacted").get()
-    assert event.text == "阶段变更：线索 → 接洽"
+    assert event.text == ""  # the entry names its stages itself, in the reader's language
+    record = AuditRecord.objects.filter(model_name="investmentproject", object_id=str(project.pk)).latest("at")
+    assert record.reason == "阶段变更：线索 → 接洽"
 
 
 def test_services_write_chinese_whoever_calls_them(personas, make_project):
@@ -160,7 +166,9 @@ def test_services_write_chinese_whoever_calls_them(personas, make_project):
                                       on=dt.date(2025, 3, 1), evidence={"registered_uscc": _valid_uscc()})
         change = services.record_investment_change(project, kind="capital_increase", on=dt.date(2025, 3, 2),
                                                    amount=Decimal("2"), acting_user=personas["officer_a"])
-    assert event.text == "阶段变更：签约 → 注册"
+    assert event.text == "" and event.params == {"registered_uscc": _valid_uscc()}
+    record = AuditRecord.objects.filter(model_name="investmentproject", object_id=str(project.pk)).latest("at")
+    assert record.reason == "阶段变更：签约 → 注册"
     assert ProjectEvent.objects.get(project=project, kind="investment_change").text == "增资：2.00 亿元"
     assert change.delta == Decimal("2.00")
 
@@ -316,3 +324,111 @@ def test_makemessages_would_add_no_msgid(tmp_path):
     committed = {(e["msgid"], e["plural"]) for e in read_po(PO)}
     assert regenerated - committed == set(), "new strings: run `make messages` and translate them"
     assert committed - regenerated == set(), "strings no longer used: run `make messages`"
+
+
+# --- every label of the pages, forms included ---------------------------------------------------------
+
+class _UiText(HTMLParser):
+    """The interface's own words on a page: labels, legends, table and list headings, buttons,
+    headings of cards, 口径 lines, help texts of forms, and the placeholder, aria-label and alt
+    attributes. Data is left out — option lists (names of industries, departments …), cells, the
+    report tables sent upward (Chinese by design), scripts — so Chinese found here is a label
+    someone forgot to translate."""
+
+    TAGS = {"label", "legend", "th", "dt", "button", "h2", "h3"}
+    SKIP_TAGS = {"option", "optgroup", "script", "style", "textarea", "datalist", "select", "td"}
+    SKIP_CLASSES = {"report-table", "crumbs", "source", "sheet-title"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, bool, bool]] = []  # (tag, skipped, collected)
+        self.found: list[str] = []
+        self.forms = 0
+
+    def _skipping(self) -> bool:
+        return any(skip for _, skip, _ in self.stack)
+
+    def _collecting(self) -> bool:
+        return any(collect for _, _, collect in self.stack)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = set((a.get("class") or "").split())
+        if tag == "form":
+            self.forms += 1
+        skip = tag in self.SKIP_TAGS or bool(classes & self.SKIP_CLASSES) or a.get("id") == "light-reasons"
+        collect = (tag in self.TAGS or "definition" in classes or "button" in classes
+                   or (self.forms and {"muted", "small"} <= classes))
+        if not self._skipping() and not skip:
+            for name in ("placeholder", "aria-label", "alt"):
+                if a.get(name):
+                    self.found.append(a[name])
+        if tag not in ("input", "br", "img", "meta", "link", "hr"):
+            self.stack.append((tag, skip, collect))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.forms -= 1
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if data.strip() and self._collecting() and not self._skipping():
+            self.found.append(data.strip())
+
+
+def _english_pages(demo_users) -> list[tuple[str, str]]:
+    """(user, url) of the main pages, each with its forms."""
+    from lianzhao.accounts.models import Department
+
+    signed = InvestmentProject.objects.filter(stage="signed", department__code="invest-1").order_by("pk").first() or \
+        InvestmentProject.objects.filter(department__code="invest-1").order_by("pk").first()
+    department = Department.objects.get(code="invest-1")
+    return [
+        ("leader", reverse("dashboard")), ("leader", reverse("dashboard") + "?period=2025-Q1"),
+        ("leader", reverse("project_list")), ("officer", reverse("project_create")),
+        ("officer", reverse("project_detail", args=[signed.pk])), ("officer", reverse("project_edit", args=[signed.pk])),
+        ("officer", reverse("project_plan", args=[signed.pk])), ("officer", reverse("my_projects")),
+        ("officer", reverse("project_import")), ("admin", reverse("targets")),
+        ("admin", reverse("target_edit", args=[2025, department.pk])), ("leader", reverse("dispatch_analytics")),
+        ("leader", reverse("audit_list") + f"?project={signed.pk}"),
+    ]
+
+
+@needs_data
+def test_every_label_of_the_main_pages_and_their_forms_is_translated(client, demo_users):
+    untranslated = {}
+    for username, url in _english_pages(demo_users):
+        client.force_login(demo_users["officer_a" if username == "officer" else username])
+        _choose(client, "en")
+        response = client.get(url)
+        assert response.status_code == 200, url
+        parser = _UiText()
+        parser.feed(response.content.decode())
+        assert parser.found, url
+        chinese = sorted({text for text in parser.found if CJK.search(text)})
+        if chinese:
+            untranslated[url] = chinese
+    assert untranslated == {}, "labels left in Chinese in English pages"
+
+
+def test_chart_texts_come_translated_from_the_page(client, personas):
+    """The funnel tooltip, bar units and every other word a chart prints are handed over by the page
+    in the reader's language: the script itself has none."""
+    script = (PACKAGE_DIR / "static" / "lianzhao" / "charts.js").read_text(encoding="utf-8")
+    assert not CJK.search(script)
+    client.force_login(personas["leader"])
+    _choose(client, "en")
+    body = client.get(reverse("dashboard")).content.decode()
+    labels = json.loads(re.search(r'<script id="chart-labels" type="application/json">(.*?)</script>', body).group(1))
+    assert labels["unit_projects"] == " projects" and labels["yi"].endswith("100 million yuan")
+    assert not [text for text in labels.values() if CJK.search(text)]
+
+
+def test_the_checker_finds_an_untranslated_label():
+    parser = _UiText()
+    parser.feed('<form><p><label for="x">项目类型</label><select><option>新建项目</option></select>'
+                '<span class="muted small">help</span></p></form><p class="definition">口径：按月</p>'
+                '<table><tr><th>Month</th><td>三月</td></tr></table><input placeholder="输入名称">')
+    assert sorted(t for t in parser.found if CJK.search(t)) == ["口径：按月", "输入名称", "项目类型"]

@@ -110,13 +110,14 @@ def test_it_is_no_audited_field(make_project, personas):
     services.update_project(project, changes={"notes": "已走访"}, acting_user=personas["officer_a"])
     record = AuditRecord.objects.filter(model_name="investmentproject").get()
     assert "last_event_on" not in record.before and "last_event_on" not in record.after
-    assert [label for label, _, _ in record.changes()] == ["备注（notes）"]
+    assert [label for label, _, _ in record.changes()] == ["备注"]
 
 
 def test_the_migration_fills_it_and_the_light_reads_it(make_project):
     """0003 backfills the column from the timelines; the light then needs no timeline query."""
-    quiet = make_project(stage="negotiating", lead_date=dt.date(2025, 1, 1))
-    active = make_project(stage="negotiating", lead_date=dt.date(2025, 1, 1))
+    ahead = {"lead_date": dt.date(2025, 1, 1), "planned_signed_date": dt.date(2025, 12, 1)}  # a plan: not 未制定计划
+    quiet = make_project(stage="negotiating", **ahead)
+    active = make_project(stage="negotiating", **ahead)
     ProjectEvent.objects.create(project=quiet, kind="visit", occurred_on=dt.date(2025, 6, 1), text="走访")
     ProjectEvent.objects.create(project=active, kind="visit", occurred_on=dt.date(2025, 7, 20), text="走访")
     InvestmentProject.all_objects.update(last_event_on=None)  # as before the migration

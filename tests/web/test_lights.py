@@ -16,13 +16,15 @@ from lianzhao.projects.models import InvestmentProject, ProjectEvent, TrafficLig
 
 TODAY = dt.date(2025, 8, 1)
 RULE = TrafficLightRule()  # defaults: yellow after 0 days, red after 3 months, stale after 30 days
+#: A plan ahead (达产 next year), so a project on time is 绿灯 rather than 未制定计划.
+AHEAD = {"full_capacity": dt.date(2026, 12, 31)}
 
 
 def _light(*, stage="negotiating", planned=None, last_event_on=TODAY, today=TODAY, rule=RULE, **kw):
     dates = {"lead": dt.date(2025, 1, 1), "contacted": dt.date(2025, 1, 2), "negotiating": dt.date(2025, 1, 3)}
     dates.update(kw.pop("stage_dates", {}))
-    return lights.light_for(stage=stage, stage_dates=dates, planned=planned or {}, last_event_on=last_event_on,
-                            today=today, rule=rule, **kw)
+    return lights.light_for(stage=stage, stage_dates=dates, planned=AHEAD if planned is None else planned,
+                            last_event_on=last_event_on, today=today, rule=rule, **kw)
 
 
 @pytest.mark.parametrize(("planned", "expected"), [
@@ -81,7 +83,7 @@ def test_the_rule_thresholds_are_editable():
 
 
 def test_reached_stages_are_not_overdue():
-    planned = {"signed": dt.date(2025, 2, 1)}
+    planned = {"signed": dt.date(2025, 2, 1), **AHEAD}
     assert _light(stage="signed", planned=planned, stage_dates={"signed": dt.date(2025, 3, 1)}).light == Light.GREEN
     # standing beyond the stage counts as reached even when its date was never recorded
     assert _light(stage="registered", planned=planned).light == Light.GREEN
@@ -98,6 +100,17 @@ def test_red_wins_and_every_reason_is_listed_worst_first():
 @pytest.mark.parametrize("stage", ["full_capacity", "dropped"])
 def test_closed_projects_have_no_light(stage):
     assert _light(stage=stage, planned={"signed": dt.date(2024, 1, 1)}, last_event_on=None).light == Light.NONE
+
+
+def test_a_project_with_nothing_planned_ahead_is_unplanned_not_green():
+    info = _light(planned={})
+    assert info.light == Light.UNPLANNED and info.reasons == ("未制定计划",)
+    # a plan only for stages already reached is no plan ahead either
+    reached = _light(stage="signed", planned={"signed": dt.date(2025, 2, 1)}, stage_dates={"signed": dt.date(2025, 3, 1)})
+    assert reached.light == Light.UNPLANNED
+    # staleness still turns it yellow, with the missing plan said as well
+    stale = _light(planned={}, last_event_on=TODAY - dt.timedelta(days=40))
+    assert stale.light == Light.YELLOW and stale.reasons[-1] == "未制定计划"
 
 
 def test_merged_projects_have_no_light():
@@ -158,12 +171,14 @@ def test_the_sql_annotation_gives_the_python_light(varied, today):
         assert project.light == python, (project.name, project.stage, project.light, python)
         seen.add(python)
     if today == TODAY:
-        assert seen == {"red", "yellow", "green", "none"}
+        assert seen == {"red", "yellow", "unplanned", "green", "none"}
 
 
 def test_light_counts_count_each_open_project_once(varied):
     counts = lights.light_counts(InvestmentProject.objects.all(), today=TODAY, rule=RULE)
-    assert counts == {"red": 1, "yellow": 5, "green": 4, "none": 2}
+    # unplanned: the signed and registered projects (their one plan reached) and the contacted one
+    # active 29 days ago with no plan at all
+    assert counts == {"red": 1, "yellow": 5, "unplanned": 3, "green": 1, "none": 2}
 
 
 # --- pages ------------------------------------------------------------------------------------------
@@ -196,7 +211,7 @@ def test_the_dashboard_counts_projects_by_light(client, personas, varied, frozen
     client.force_login(personas["leader"])
     response = client.get(reverse("dashboard"))
     assert [(row["light"], row["count"]) for row in response.context["lights"]] == [
-        ("red", 1), ("yellow", 5), ("green", 4)]
+        ("red", 1), ("yellow", 5), ("unplanned", 3), ("green", 1)]
     body = response.content.decode()
     assert 'id="light-count-red">1<' in body and "红灯：有计划节点或落地事项逾期超过 3 个月仍未到达" in body
 
@@ -214,7 +229,8 @@ def test_my_projects_lists_the_officers_open_projects_most_urgent_first(client, 
     client.force_login(officer)
     response = client.get(reverse("my_projects"))
     assert response.status_code == 200
-    assert [r["project"] for r in response.context["rows"]] == [red, green_soon, green_late, no_plan]
+    # 未制定计划 comes before the projects on schedule: it needs a plan
+    assert [r["project"] for r in response.context["rows"]] == [red, no_plan, green_soon, green_late]
     body = response.content.decode()
     assert "还有 31 天" in body and "已逾期 212 天" in body
     assert '<a href="/projects/mine/" class="active" aria-current="page">我的项目</a>' in body

@@ -146,7 +146,7 @@ def test_a_stage_change_on_reimport_goes_through_the_workflow(client, personas, 
     project.refresh_from_db()
     assert (project.stage, project.negotiating_date) == ("negotiating", dt.date(2025, 3, 5))
     record = AuditRecord.objects.get()
-    assert record.reason == "阶段变更 contacted→negotiating" and record.actor == personas["officer_a"]
+    assert record.reason == "阶段变更：接洽 → 洽谈" and record.actor == personas["officer_a"]
     event = project.events.get(to_stage="negotiating")
     assert event.from_stage == "contacted" and event.actor == personas["officer_a"]
 
@@ -222,9 +222,10 @@ def test_the_export_runs_a_fixed_number_of_queries(client, personas, make_projec
     client.force_login(personas["leader"])
     for _ in range(12):
         make_project(stage="signed")
-    # session + user, light rule, the projects with their related rows in one query, and the allowed
-    # values of the 填表说明 sheet (industries, departments, officers).
-    with django_assert_num_queries(7):
+    # session + user, light rule, the projects with their related rows (ledger choices included) in
+    # one query, and the allowed values of the 填表说明 sheet (industries, departments, officers, the
+    # ledger's choice lists).
+    with django_assert_num_queries(8):
         response = client.get(reverse("project_export"), {"stage": ["lead", "signed"]})
     assert len(list(openpyxl.load_workbook(io.BytesIO(response.content))["项目"].iter_rows(min_row=2))) == 12
 

@@ -33,8 +33,8 @@ def test_project_list_query_count_is_pinned(client, personas, make_project, djan
         make_project()
     # session + user, the traffic-light rule (one row), count for the paginator, one page of projects
     # with their related rows and the light annotation (an expression over the row, not a query per
-    # row), and the two filter dropdowns (industries, departments).
-    with django_assert_num_queries(7):
+    # row), and the filter dropdowns: industries, departments, the ledger's four choice lists (one).
+    with django_assert_num_queries(8):
         response = client.get(reverse("project_list"), {"stage": ["lead"], "q": "测试"})
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 25
@@ -46,19 +46,22 @@ def test_dashboard_query_count_is_pinned(client, personas, make_project, django_
         make_project(stage=stage)
     # 2  session + user
     # 1  traffic-light rule (one row)
-    # 1  projects grouped by (stage, industry, method): count, planned amount, a filtered count per
-    #    funnel stage, first signings this year and all time — the funnel, current stages, both
-    #    amount tables and the signed card are sums over these groups
-    # 1  investment changes grouped by (industry, method), summed this year and all time
-    # 1  industry names
+    # 1  projects grouped by (stage, industry, method, department): count, planned amount, a filtered
+    #    count per funnel stage, first signings in the period, in each of its months and all time —
+    #    the funnel, current stages, the amount tables, the signed card, the months and the period's
+    #    tables by industry and department are sums over these groups
+    # 1  investment changes grouped by (industry, method, department), per window
+    # 1  funds in place grouped by (industry, department), per window and source
+    # 1  industry names, 1 department names
     # 1  light counts (GROUP BY the light expression over the row; last event is a column)
     # 1  indicators
     # 1  recent events (the newest ids picked from the timeline in a subquery)
     # 4  enterprise service by department: answers due, ratings, overdue now, the departments
     #    (a leader has no reminders of their own: no query)
-    with django_assert_num_queries(13):
-        response = client.get(reverse("dashboard"))
-    assert response.status_code == 200
+    for period in ("", "2025", "2025-Q2", "2025-03"):  # any period: the same queries
+        with django_assert_num_queries(15):
+            response = client.get(reverse("dashboard"), {"period": period} if period else {})
+        assert response.status_code == 200
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")

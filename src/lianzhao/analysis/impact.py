@@ -41,6 +41,14 @@ def impact_input_of(project) -> ProjectImpactInput | None:
     return ProjectImpactInput.objects.filter(project=project).first()
 
 
+def annual_output_of(project, inputs: ProjectImpactInput | None):
+    """The operation phase's annual output (亿元): the analyst's assumption when set, else the project
+    ledger's 预计年产值 (the officer's figure); None when neither is known."""
+    if inputs is not None and inputs.annual_output is not None:
+        return inputs.annual_output
+    return project.expected_output
+
+
 def project_impact(project, context: RegionalContext) -> ProjectImpact:
     inputs = impact_input_of(project)
     if project.amount is not None:
@@ -61,7 +69,7 @@ def project_impact(project, context: RegionalContext) -> ProjectImpact:
         context.national, context.regional,
         investment=investment,
         construction_shares=(inputs.construction_shares or None) if inputs else None,
-        annual_output=float(inputs.annual_output) * YI if inputs and inputs.annual_output is not None else None,
+        annual_output=float(output) * YI if (output := annual_output_of(project, inputs)) is not None else None,
         project_sector=sector,
     )
     # The card is a pure function of the context and the assumptions: computed once per process

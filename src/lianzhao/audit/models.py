@@ -63,4 +63,4 @@ class AuditRecord(models.Model):
             return attname
         if not hasattr(field, "verbose_name"):  # a reverse relation (RegionalBase.rows) has none
             return attname
-        return f"{field.verbose_name}（{attname}）"
+        return str(field.verbose_name)

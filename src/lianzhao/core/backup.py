@@ -301,13 +301,16 @@ def _extract(archive_path: Path, work: Path) -> dict:
 
 def installation_data(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """What this installation already holds (empty list: nothing): tables of lianzhao's own apps
-    with rows, and uploaded files."""
+    with rows, and uploaded files. Tables whose model says its rows are written by ``migrate`` itself
+    (``migrate_writes_defaults``: the defaults a new installation starts with) do not count."""
     connection = connections[using]
     with connection.cursor() as cursor:
         existing = set(connection.introspection.table_names(cursor))
         held = []
         for model in apps.get_models(include_auto_created=True):
             table = model._meta.db_table
+            if getattr(model, "migrate_writes_defaults", False):
+                continue
             if model.__module__.startswith("lianzhao.") and table in existing and model._meta.managed:
                 cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")
                 if cursor.fetchone():

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from lianzhao.core.units import MAX_WAN_USD, MAX_YI
 from lianzhao.paths import DataDirError
+from lianzhao.refdata.divisions import load_divisions
 from lianzhao.refdata.gbt4754 import load_classification
 from lianzhao.refdata.uscc import uscc_error
 
@@ -24,6 +29,22 @@ def validate_gbt_code(value: str) -> None:
         )
 
 
+def validate_origin_division(value: str) -> None:
+    """Where a domestic investor comes from: a province (2 digits), city (4) or county (6) that exists
+    in the statistical division codes (统计用区划代码) of the reference data folder."""
+    if not (value.isdigit() and len(value) in (2, 4, 6)):
+        raise ValidationError(_("来源地区划代码应为 2 位（省）、4 位（市）或 6 位（区县）数字，如 44、4403。"),
+                              code="division_format")
+    try:
+        divisions = load_divisions()
+    except DataDirError as exc:
+        raise ValidationError(_("无法校验区划代码：%(error)s"), code="divisions_unavailable",
+                              params={"error": exc}) from exc
+    if value not in divisions:
+        raise ValidationError(_("区划代码 %(code)s 不存在（统计用区划代码）。"), code="division_unknown",
+                              params={"code": value})
+
+
 def validate_gbt_codes(values) -> None:
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise ValidationError(_("行业代码应为代码列表。"), code="gbt_list")
@@ -36,3 +57,21 @@ def validate_uscc(value: str) -> None:
     problem = uscc_error(value)
     if problem:
         raise ValidationError(problem, code="uscc_invalid")
+
+
+def amount_validators(unit: str = "亿元", negative=None) -> list:
+    """Model-field validators of an amount in ``unit`` (亿元 or 万美元): not negative and not absurd
+    (:data:`~lianzhao.core.units.MAX_YI`, :data:`~lianzhao.core.units.MAX_WAN_USD`). Django's decimal
+    fields already refuse NaN and infinity. ``negative``: the message for a negative value, when the
+    field's own name should be in it."""
+    if unit == "万美元":
+        too_large = MaxValueValidator(MAX_WAN_USD, _("超过 %(limit_value)s 万美元，请检查单位（万美元）。"))
+    else:
+        too_large = MaxValueValidator(MAX_YI, _("超过 %(limit_value)s 亿元，请检查单位（亿元）。"))
+    return [MinValueValidator(0, negative or _("不能为负数。")), too_large]
+
+
+#: The earliest date the pipeline records: earlier dates are typing slips (1925 for 2025).
+EARLIEST_DATE = dt.date(2000, 1, 1)
+
+validate_not_before_2000 = MinValueValidator(EARLIEST_DATE, _("日期不能早于 2000-01-01。"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from lianzhao.accounts.models import Department, User
 from lianzhao.accounts.services import user_create
@@ -20,11 +21,11 @@ from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
 from lianzhao.core.models import Region
 from lianzhao.dashboard.models import Indicator
+from lianzhao.demo import ledger_loader as ledger
 from lianzhao.demo import pack_data as pack
 from lianzhao.demo import pack_products
 from lianzhao.demo.aftercare_loader import load_aftercare
 from lianzhao.demo.region_loader import load_region_base
-from lianzhao.dispatch.models import DepartmentTarget
 from lianzhao.enterprises.models import Enterprise, EnterpriseProduct
 from lianzhao.industries.models import ChainNode, Industry, IndustryLink
 from lianzhao.projects.choices import PIPELINE, PLANNED_DATE_FIELD, STAGE_DATE_FIELD, EventKind, ProjectStage
@@ -156,8 +157,9 @@ def _sample_products(enterprise: Enterprise, spec: dict, report: LoadReport) -> 
     report.count("示例主营产品", True)
 
 
-def _projects(report, industries, nodes, enterprises, departments, users) -> None:
-    for spec in pack.PROJECTS:
+def _projects(report, industries, nodes, enterprises, departments, users, sites) -> None:
+    today = timezone.localdate()
+    for index, spec in enumerate(pack.PROJECTS):
         investor = enterprises[spec["investor"]] if spec.get("investor") else None
         # all_objects: a project the users merged into another stays merged, not re-created.
         if InvestmentProject.all_objects.filter(name=spec["name"], investor=investor).exists():
@@ -178,9 +180,12 @@ def _projects(report, industries, nodes, enterprises, departments, users) -> Non
             setattr(project, field_name, _date(dates.get(stage.value)))
         if project.is_sample:
             _plan_next_stage(project)
+            ledger.sample_ledger(project, index, sites)
         project.full_clean()
         project.save()
         _timeline(project, dates, spec)
+        if project.is_sample:
+            ledger.sample_funds(project, today, report)
         record_change(actor=None, action=AuditAction.CREATE, obj=project, before=None,
                       after=snapshot(project), reason=REASON)
         report.count("项目", True)
@@ -211,45 +216,21 @@ def _timeline(project: InvestmentProject, dates: dict, spec: dict) -> None:
     """One stage-change event per recorded stage date (and for 暂缓/终止 when dated)."""
     previous = ""
     reached = [(s, _date(dates.get(s.value))) for s in PIPELINE if dates.get(s.value)]
+    # The entry names its stage itself: its text says only where it comes from, and the signing
+    # carries what it recorded (as the stage service writes it).
+    signing = {"signed_amount": f"{project.signed_amount:.2f}"} if project.signed_amount is not None else {}
     for stage, on in reached:
         ProjectEvent.objects.create(project=project, kind=EventKind.STAGE_CHANGE, occurred_on=on,
                                     from_stage=previous, to_stage=stage,
-                                    text=f"示例数据：{ProjectStage(stage).label}" if project.is_sample
-                                    else f"{ProjectStage(stage).label}（{spec.get('citation') or '出处见项目'}）")
+                                    params=signing if stage == ProjectStage.SIGNED else {},
+                                    text="示例数据" if project.is_sample
+                                    else f"出处：{spec.get('citation') or '见项目'}")
         previous = stage
     for side in (ProjectStage.PAUSED, ProjectStage.DROPPED):
         if project.stage == side and (on := _date(dates.get(side.value))):
             ProjectEvent.objects.create(project=project, kind=EventKind.STAGE_CHANGE, occurred_on=on,
                                         from_stage=previous, to_stage=side,
                                         text=spec.get("notes") or ProjectStage(side).label)
-
-
-#: 2025 targets of the demo departments (示例: invented for the demo, not targets Jimo set). 综合科
-#: coordinates and has none, so the ranking also shows a department without targets.
-DEMO_TARGETS_YEAR = 2025
-DEMO_TARGETS = {  # department code: (signed amount 亿元, projects started, projects in production)
-    "invest-1": ("30.00", 2, 1),
-    "invest-2": ("150.00", 3, 1),
-    "invest-3": ("10.00", 2, 1),
-    "invest-4": ("40.00", 2, 1),
-}
-DEMO_TARGET_NOTE = "示例：演示用年度目标，非即墨区实际下达的目标"
-
-
-def _targets(report: LoadReport, departments: dict[str, Department]) -> None:
-    """Create the demo departments' 2025 targets when missing; targets an admin changed stay."""
-    for code, (amount, started, production) in DEMO_TARGETS.items():
-        department = departments[code]
-        if DepartmentTarget.objects.filter(department=department, year=DEMO_TARGETS_YEAR).exists():
-            continue
-        target = DepartmentTarget(department=department, year=DEMO_TARGETS_YEAR, signed_amount=Decimal(amount),
-                                  projects_started=started, projects_in_production=production,
-                                  note=DEMO_TARGET_NOTE)
-        target.full_clean()
-        target.save()
-        record_change(actor=None, action=AuditAction.CREATE, obj=target, before=None, after=snapshot(target),
-                      reason=REASON)
-        report.count("部门年度目标", True)
 
 
 @transaction.atomic
@@ -263,7 +244,7 @@ def load_demo() -> LoadReport:
                                              {"name": spec["name"], "focus": spec.get("focus", "")},
                                              report, "部门")
     users = _users(report, departments)
-    _targets(report, departments)
+    ledger.targets(departments, report)
     industries = {}
     for spec in pack.INDUSTRIES:
         industries[spec["key"]], _ = _sync(Industry, {"slug": spec["key"].replace("_", "-")}, {
@@ -276,7 +257,8 @@ def load_demo() -> LoadReport:
               {"note": spec.get("note", ""), "citation": spec.get("citation", "")}, report, "产业协同")
     nodes = _chains(report, industries)
     enterprises = _enterprises(report, nodes)
-    _projects(report, industries, nodes, enterprises, departments, users)
+    sites = ledger.landing_sites(region, report)
+    _projects(report, industries, nodes, enterprises, departments, users, sites)
     load_aftercare(report, enterprises, DEMO_PASSWORD)
     for order, spec in enumerate(pack.KPIS):
         _sync(Indicator, {"key": spec["key"]}, {

@@ -8,11 +8,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lianzhao.core.models import TimeStampedModel
+from lianzhao.core.validators import amount_validators
 
 
 class DepartmentTarget(TimeStampedModel):
-    """One department's targets for one calendar year: signed amount (亿元), projects started
-    (开工) and projects put into production (投产). Edited by admins only, every change audited."""
+    """One department's targets for one calendar year: signed amount (亿元), funds in place (亿元),
+    newly signed projects, projects started (开工) and projects put into production (投产). Edited by
+    admins only, every change audited."""
 
     department = models.ForeignKey("accounts.Department", verbose_name=_("部门"), on_delete=models.PROTECT,
                                    related_name="targets")
@@ -20,9 +22,14 @@ class DepartmentTarget(TimeStampedModel):
         MinValueValidator(2000, _("年度应在 2000 至 2100 之间。")),
         MaxValueValidator(2100, _("年度应在 2000 至 2100 之间。"))])
     signed_amount = models.DecimalField(_("签约额目标（亿元）"), max_digits=12, decimal_places=2,
-                                        validators=[MinValueValidator(0, _("签约额目标不能为负数。"))])
+                                        validators=amount_validators(negative=_("签约额目标不能为负数。")))
     projects_started = models.PositiveIntegerField(_("开工项目数目标"))
     projects_in_production = models.PositiveIntegerField(_("投产项目数目标"))
+    funds_in_place = models.DecimalField(_("到位资金目标（亿元）"), max_digits=12, decimal_places=2, null=True,
+                                         blank=True, validators=amount_validators(negative=_("到位资金目标不能为负数。")),
+                                         help_text=_("实际到位资金的年度目标；留空则不参与排名。"))
+    new_projects = models.PositiveIntegerField(_("新签约项目数目标"), null=True, blank=True,
+                                               help_text=_("本年首次签约的项目个数（不重复统计）；留空则不参与排名。"))
     note = models.CharField(_("说明"), max_length=200, blank=True,
                             help_text=_("目标来源或口径说明；演示数据注明“示例”。"))
 

@@ -46,7 +46,7 @@ from lianzhao.projects.choices import (
     Light,
     ProjectStage,
 )
-from lianzhao.projects.models import InvestmentProject, ProjectEvent, TrafficLightRule
+from lianzhao.projects.models import FundsInPlace, InvestmentProject, ProjectEvent, TrafficLightRule
 
 ZERO = Decimal("0.00")
 SIDE_STAGES = (ProjectStage.PAUSED, ProjectStage.DROPPED)
@@ -131,6 +131,18 @@ def _new_leads(week: IsoWeek) -> list[dict]:
              "chain_node": r["chain_node__name"] or "", "amount": r["amount"], "method": r["method"],
              "source": r["source"], "department": r["department__name"], "officer": _officer(r),
              "lead_date": r["lead_date"]} for r in rows]
+
+
+def _funds_entries(week: IsoWeek) -> list[dict]:
+    """The week's funds in place, one row per entry, oldest first (one query)."""
+    rows = (FundsInPlace.objects.counted().filter(on__range=(week.start, week.end)).order_by("on", "pk")
+            .values("on", "source", "amount", "note", "project__name", "project__signed_amount",
+                    "project__department__name", "project__officer__display_name", "project__officer__username",
+                    "evidence__original_name"))
+    return [{"on": r["on"], "name": r["project__name"], "source": r["source"], "amount": r["amount"],
+             "signed_amount": r["project__signed_amount"], "department": r["project__department__name"],
+             "officer": _officer(r, "project__officer"), "evidence": r["evidence__original_name"] or "",
+             "note": r["note"]} for r in rows]
 
 
 def _stage_moves(week: IsoWeek) -> list[dict]:
@@ -298,40 +310,45 @@ def ytd_window(year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31))
 
 
-def department_actuals(year: int, as_of: dt.date) -> dict[int, dict]:
-    """{department id: signed (SignedSummary), started, production} from 1 January to ``as_of``,
-    three queries; departments without any are absent."""
-    start, end = ytd_window(year, as_of)
+def department_actuals(start: dt.date, end: dt.date) -> dict[int, dict]:
+    """{department id: signed (SignedSummary), funds (FundsSummary), started, production} in the
+    window [start, end], four queries; departments without any are absent."""
     started, production = Q(construction_date__range=(start, end)), Q(production_date__range=(start, end))
     # Only rows that count in either total are grouped (a sort of a few thousand rows, not of all).
     rows = (counting.counted().filter(started | production).order_by().values("department")
             .annotate(started=Count("pk", filter=started), production=Count("pk", filter=production)))
+    funds = counting.grouped_funds(("department",), {"window": (start, end)})
     return _actuals(counting.signed_total_by("department", start=start, end=end),
-                    {r["department"]: r for r in rows})
+                    {r["department"]: r for r in rows}, counting.funds_by_from(funds, "department", "window"))
 
 
-def _department_actuals_from(groups: list[dict], changes: list[dict]) -> dict[int, dict]:
-    """:func:`department_actuals` as sums over :func:`pipeline_groups` rows and
-    :func:`counting.grouped_changes` by department (window ``ytd``)."""
+def _department_actuals_from(groups: list[dict], changes: list[dict], funds: list[dict]) -> dict[int, dict]:
+    """:func:`department_actuals` as sums over :func:`pipeline_groups` rows, and
+    :func:`counting.grouped_changes` and :func:`counting.grouped_funds` by department (window ``ytd``)."""
     counts: dict[int, dict] = {}
     for g in groups:
         row = counts.setdefault(g["department"], {"started": 0, "production": 0})
         row["started"] += g["ytd_started"]
         row["production"] += g["ytd_production"]
-    return _actuals(counting.signed_by_from(groups, changes, "department", "ytd"), counts)
+    return _actuals(counting.signed_by_from(groups, changes, "department", "ytd"), counts,
+                    counting.funds_by_from(funds, "department", "ytd"))
 
 
-def _actuals(signed: dict, counts: dict) -> dict[int, dict]:
-    return {pk: {"signed": signed.get(pk, counting.SignedSummary()), "started": counts.get(pk, {}).get("started", 0),
-                 "production": counts.get(pk, {}).get("production", 0)} for pk in {*signed, *counts}}
+def _actuals(signed: dict, counts: dict, funds: dict) -> dict[int, dict]:
+    return {pk: {"signed": signed.get(pk, counting.SignedSummary()), "funds": funds.get(pk, counting.FundsSummary()),
+                 "started": counts.get(pk, {}).get("started", 0),
+                 "production": counts.get(pk, {}).get("production", 0)} for pk in {*signed, *counts, *funds}}
 
 
-def department_progress(year: int, as_of: dt.date, *, actuals: dict[int, dict] | None = None,
+def department_progress(year: int, as_of: dt.date, *, window: tuple[dt.date, dt.date] | None = None,
+                        actuals: dict[int, dict] | None = None,
                         departments: dict[int, str] | None = None) -> list[DepartmentProgress]:
-    """Every department's targets for ``year`` and its results from 1 January to ``as_of``
-    (:func:`department_actuals` unless the caller summed them already, as the weekly report does)."""
+    """Every department's targets for ``year`` and its results in ``window`` — by default from
+    1 January to ``as_of`` — (:func:`department_actuals` unless the caller summed them already, as
+    the weekly report does)."""
     targets = {t.department_id: t for t in DepartmentTarget.objects.filter(year=year)}
-    actuals = department_actuals(year, as_of) if actuals is None else actuals
+    if actuals is None:
+        actuals = department_actuals(*(window or ytd_window(year, as_of)))
     if departments is None:
         departments = dict(Department.objects.order_by("code").values_list("pk", "name"))
     out = []
@@ -343,7 +360,10 @@ def department_progress(year: int, as_of: dt.date, *, actuals: dict[int, dict] |
             target_signed_amount=t.signed_amount if t else None,
             target_started=t.projects_started if t else None,
             target_production=t.projects_in_production if t else None,
-            signed_amount=a["signed"].total if a else ZERO,
+            target_funds=t.funds_in_place if t else None,
+            target_new_projects=t.new_projects if t else None,
+            signed_amount=a["signed"].total if a else ZERO, new_projects=a["signed"].count if a else 0,
+            funds=a["funds"].total if a else ZERO,
             started=a.get("started", 0), production=a.get("production", 0), note=t.note if t else ""))
     return out
 
@@ -367,6 +387,7 @@ def weekly_data(week: IsoWeek, *, today: dt.date, unit: str = "", preview: int |
     windows = {"week": (week.start, week.end), "ytd": ytd_window(year, as_of)}
     groups = pipeline_groups(as_of, windows)
     changes = counting.grouped_changes(("department",), windows)
+    funds = counting.grouped_funds(("department",), windows)
     signed = counting.signed_summary_from(groups, changes, "week")
     stalled_rows, stalled_count = stalled(as_of, rule.stale_days, limit=preview)
     industries = dict(Industry.objects.values_list("pk", "name"))
@@ -374,15 +395,16 @@ def weekly_data(week: IsoWeek, *, today: dt.date, unit: str = "", preview: int |
     return WeeklyData(
         week=week, as_of=as_of, generated_on=today, district=district, unit=unit or default_unit(district),
         year=year, ytd_end=windows["ytd"][1],
-        new_leads=_new_leads(week), stage_moves=_stage_moves(week),
+        new_leads=_new_leads(week), stage_moves=_stage_moves(week), funds_entries=_funds_entries(week),
         light_changes=light_changes(week, as_of, rule), stalled=stalled_rows, stalled_count=stalled_count,
         groups=stage_groups(groups, industries, departments),
         industries=list(industries.values()),
         departments=list(departments.values()),
         week_signed_count=signed.count, week_signed_amount=signed.total,
+        week_funds=counting.funds_summary_from(funds, "week"),
         week_started=sum(g["week_started"] for g in groups), week_production=sum(g["week_production"] for g in groups),
         progress=department_progress(year, as_of, departments=departments,
-                                     actuals=_department_actuals_from(groups, changes)),
+                                     actuals=_department_actuals_from(groups, changes, funds)),
         lights_definition=lights.definition(rule), stale_days=rule.stale_days,
         service=service_report(week.start, as_of, year=year, preview=preview),
     )
@@ -394,12 +416,13 @@ def first_date_expression():
     return Coalesce(*[F(f) for f in STAGE_DATE_FIELD.values()])
 
 
-def analytics_projects(*, year: int | None = None, department=None) -> list[dict]:
+def analytics_projects(*, window: tuple[dt.date, dt.date] | None = None, department=None) -> list[dict]:
     """One row per counted project for :mod:`lianzhao.dispatch.analytics`: its readable method,
-    referrer, officer and industry, and its stage dates. One query."""
+    referrer, officer and industry, and its stage dates; with ``window``, only projects whose first
+    recorded date lies in it. One query."""
     queryset = counting.counted()
-    if year:
-        queryset = queryset.annotate(first_on=first_date_expression()).filter(first_on__year=year)
+    if window:
+        queryset = queryset.annotate(first_on=first_date_expression()).filter(first_on__range=window)
     if department is not None:
         queryset = queryset.filter(department=department)
     rows = queryset.order_by().values("method", "referrer", "officer__display_name", "officer__username",

@@ -13,7 +13,8 @@ from lianzhao.core.i18n import in_data_language
 from lianzhao.dispatch.models import DepartmentTarget
 
 #: What a target holds besides its department and year.
-TARGET_FIELDS = ("signed_amount", "projects_started", "projects_in_production", "note")
+TARGET_FIELDS = ("signed_amount", "new_projects", "funds_in_place", "projects_started", "projects_in_production",
+                 "note")
 
 
 def can_edit_targets(user) -> bool:

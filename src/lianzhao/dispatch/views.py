@@ -17,6 +17,7 @@ from lianzhao.accounts.models import Department
 from lianzhao.aftercare.weekly import service_table
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.http import attachment
+from lianzhao.core.periods import Period
 from lianzhao.core.tables import PREVIEW_ROWS
 from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
 from lianzhao.dispatch import analytics, queries
@@ -28,7 +29,7 @@ from lianzhao.dispatch.services import TARGET_FIELDS, can_edit_targets, save_dep
 from lianzhao.dispatch.weekly import build_weekly_report, ranking_table, report_filename
 from lianzhao.dispatch.weeks import IsoWeek
 from lianzhao.dispatch.xlsx import weekly_workbook
-from lianzhao.projects.counting import SIGNED_TOTAL_DEFINITION
+from lianzhao.projects.counting import FUNDS_DEFINITION, SIGNED_TOTAL_DEFINITION
 
 
 def _attachment(content: bytes, content_type: str, filename: str):
@@ -81,21 +82,26 @@ def targets(request):
     """Progress of every department against its annual targets, and the ranking with its rule."""
     permissions.require(permissions.can_read(request.user))
     today = timezone.localdate()
-    form = TargetYearForm(request.GET or None)
-    year = (form.cleaned_data.get("year") if form.is_valid() else None) or _default_year(today)
+    form = TargetYearForm(request.GET or None, today=today)
+    valid = form.is_valid()
+    period = form.cleaned_data.get("period") if valid else None
+    year = period.year if period else (form.cleaned_data.get("year") if valid else None) or _default_year(today)
     if not form.is_bound:
-        form = TargetYearForm(initial={"year": year})
-    progress = queries.department_progress(year, today)
+        form = TargetYearForm(initial={"year": year}, today=today)
+    period = period or Period(year)
+    window = period.window(today)
+    progress = queries.department_progress(year, today, window=window)
     ranked = rank_departments(progress)
     return render(request, "dispatch/targets.html", {
-        "form": form, "year": year, "as_of": min(today, today.replace(year=year, month=12, day=31)),
-        "ranked": ranked, "ranking_table": ranking_table(progress, year),
+        "form": form, "year": year, "period": period, "period_text": period.describe(today), "as_of": window[1],
+        "ranked": ranked,
+        "ranking_table": ranking_table(progress, year, period.label() if period.kind != "year" else ""),
         # Enterprise service: the handling departments' on-time and satisfaction ranking (its own rule).
-        "service_table": service_table(year, min(today, today.replace(year=year, month=12, day=31))),
+        "service_table": service_table(year, window[1]),
         "ranking_rule": _(RANKING_RULE), "target_definition": _(TARGET_DEFINITION),
-        "signed_definition": SIGNED_TOTAL_DEFINITION, "can_edit": can_edit_targets(request.user),
-        "years": [year - 1, year, year + 1],
-    })
+        "signed_definition": _(SIGNED_TOTAL_DEFINITION), "funds_definition": _(FUNDS_DEFINITION),
+        "can_edit": can_edit_targets(request.user), "years": [year - 1, year, year + 1],
+    }, status=200 if valid or not form.is_bound else 400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -125,9 +131,9 @@ def analytics_view(request):
     permissions.require(permissions.can_read(request.user))
     form = AnalyticsFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    year, department = filters.get("year"), filters.get("department")
+    department = filters.get("department")
     chart_dimension = filters.get("chart") or "method"
-    projects = queries.analytics_projects(year=year, department=department)
+    projects = queries.analytics_projects(window=form.window() if filters else None, department=department)
     tables = [analytics.conversion_table(dimension, projects) for dimension in analytics.DIMENSIONS]
     return render(request, "dispatch/analytics.html", {
         "form": form, "tables": tables, "charts": {"rates": analytics.rate_chart(chart_dimension, projects)},

@@ -20,12 +20,12 @@ from lianzhao.dispatch.ranking import (
     rank_departments,
 )
 from lianzhao.dispatch.weeks import IsoWeek
-from lianzhao.projects.choices import AttractionMethod, ProjectStage
-from lianzhao.projects.counting import SIGNED_TOTAL_DEFINITION
+from lianzhao.projects.choices import AttractionMethod, FundsSource, ProjectStage
+from lianzhao.projects.counting import FUNDS_DEFINITION, SIGNED_TOTAL_DEFINITION, FundsSummary
 
 ZERO = Decimal("0.00")
 
-SHEETS = ["汇总", "新增线索", "阶段变动", "红黄灯", "停滞项目", "目标完成", "企业诉求", "落地事项"]
+SHEETS = ["汇总", "新增线索", "阶段变动", "到位资金", "红黄灯", "停滞项目", "目标完成", "企业诉求", "落地事项"]
 
 PERIOD_DEFINITION = ("统计周期为 ISO 周，周一至周日（北京时间），日期均为项目登记的日历日期；"
                      "数据截至日为周日，本周尚未结束时为生成当天。")
@@ -39,6 +39,7 @@ NEW_LEADS_DEFINITION = "新增线索：线索日期在本周（周一至周日�
 STAGE_MOVES_DEFINITION = ("阶段变动：发生日期在本周内的阶段变更记录（项目动态中的“阶段变更”），不含登记线索本身；"
                           "同一项目本周多次变动逐条列出；已合并的重复项目不计。")
 WEEK_COUNTS_DEFINITION = "本周开工、投产：开工日期、投产日期在本周内的项目个数；已合并的重复项目不计。"
+WEEK_FUNDS_DEFINITION = "本周到位资金：到位日期在本周内的到位资金登记，每笔一行，内资、外资分列；已合并的重复项目不计。"
 
 
 def light_change_definition(lights_definition: str) -> str:
@@ -74,6 +75,8 @@ class WeeklyData:
     departments: list[str] = field(default_factory=list)
     week_signed_count: int = 0
     week_signed_amount: Decimal = ZERO
+    week_funds: FundsSummary = field(default_factory=FundsSummary)
+    funds_entries: list[dict] = field(default_factory=list)
     week_started: int = 0
     week_production: int = 0
     progress: list[DepartmentProgress] = field(default_factory=list)
@@ -118,18 +121,33 @@ def _ratio_cells(actual, target):
     return [target, actual, Decimal(actual) / Decimal(target)]
 
 
-def _target_columns() -> list[Column]:
-    return [Column("年度签约目标（亿元）", "amount", 12), Column("本年签约额（亿元）", "amount", 12),
-            Column("签约完成率", "percent", 10), Column("年度开工目标（个）", "int", 10),
-            Column("本年开工（个）", "int", 10), Column("开工完成率", "percent", 10),
-            Column("年度投产目标（个）", "int", 10), Column("本年投产（个）", "int", 10),
-            Column("投产完成率", "percent", 10)]
+#: The measures of the targets, in DepartmentProgress.MEASURES order: name, unit, cell kind.
+_MEASURES = (("签约额", "亿元", "amount"), ("新签约项目", "个", "int"), ("到位资金", "亿元", "amount"),
+             ("开工", "个", "int"), ("投产", "个", "int"))
+
+
+def _target_columns(actual: str = "本年") -> list[Column]:
+    """Target, actual and completion ratio of each measure; ``actual`` names the period counted."""
+    out = []
+    for name, unit, kind in _MEASURES:
+        out += [Column(f"年度{name}目标（{unit}）", kind, 11), Column(f"{actual}{name}（{unit}）", kind, 11),
+                Column(f"{name}完成率", "percent", 9)]
+    return out
 
 
 def _target_cells(p: DepartmentProgress) -> list:
-    return [*_ratio_cells(p.signed_amount, p.target_signed_amount),
-            *_ratio_cells(p.started, p.target_started),
-            *_ratio_cells(p.production, p.target_production)]
+    return [cell for actual, target in DepartmentProgress.MEASURES
+            for cell in _ratio_cells(getattr(p, actual), getattr(p, target))]
+
+
+def _total_progress(progress: list[DepartmentProgress]) -> DepartmentProgress:
+    """The departments' targets and results summed (targets None where none is set)."""
+    def total(name):
+        values = [getattr(p, name) for p in progress if getattr(p, name) is not None]
+        return sum(values[1:], values[0]) if values else None
+
+    sums = {name: total(name) for pair in DepartmentProgress.MEASURES for name in pair}
+    return DepartmentProgress(0, "合计", **{k: v if k.startswith("target_") else (v or 0) for k, v in sums.items()})
 
 
 def department_table(data: WeeklyData) -> Table:
@@ -140,23 +158,20 @@ def department_table(data: WeeklyData) -> Table:
     progress = {p.department: p for p in data.progress}
     empty = DepartmentProgress(0, "", None, None, None, ZERO, 0, 0)
     rows = [[*row, *_target_cells(progress.get(row[0], empty))] for row in base.rows]
-    totals = DepartmentProgress(0, "合计", _sum(p.target_signed_amount for p in data.progress) or None,
-                                sum(p.target_started or 0 for p in data.progress) or None,
-                                sum(p.target_production or 0 for p in data.progress) or None,
-                                _sum(p.signed_amount for p in data.progress),
-                                sum(p.started for p in data.progress), sum(p.production for p in data.progress))
     return Table(key="department", title=base.title, columns=[*base.columns, *_target_columns()],
-                 rows=rows, total=[*base.total, *_target_cells(totals)],
-                 notes=[PLANNED_AS_OF_DEFINITION, TARGET_DEFINITION, SIGNED_TOTAL_DEFINITION])
+                 rows=rows, total=[*base.total, *_target_cells(_total_progress(data.progress))],
+                 notes=[PLANNED_AS_OF_DEFINITION, TARGET_DEFINITION, SIGNED_TOTAL_DEFINITION, FUNDS_DEFINITION])
 
 
-def ranking_table(progress: list[DepartmentProgress], year: int) -> Table:
+def ranking_table(progress: list[DepartmentProgress], year: int, period_label: str = "") -> Table:
+    """The ranking of ``year`` (or of a period of it, named by ``period_label``)."""
     rows = [[r.rank if r.rank is not None else "未排名", r.progress.department, r.score,
              *_target_cells(r.progress), r.progress.note] for r in rank_departments(progress)]
-    return Table(key="ranking", title=f"{year} 年度目标完成情况与进位争先排名",
+    title = f"{period_label or f'{year} 年度'}目标完成情况与进位争先排名"
+    return Table(key="ranking", title=title,
                  columns=[Column("名次", "text", 8), Column("部门", "text", 16), Column("综合完成率", "percent", 11),
-                          *_target_columns(), Column("备注", "text", 24)],
-                 rows=rows, notes=[RANKING_RULE, TARGET_DEFINITION, SIGNED_TOTAL_DEFINITION],
+                          *_target_columns("统计期" if period_label else "本年"), Column("备注", "text", 24)],
+                 rows=rows, notes=[RANKING_RULE, TARGET_DEFINITION, SIGNED_TOTAL_DEFINITION, FUNDS_DEFINITION],
                  empty_text="尚未设定部门。")
 
 
@@ -168,6 +183,8 @@ def headline(data: WeeklyData) -> dict:
         "stage_moves": len(data.stage_moves),
         "signed_count": data.week_signed_count,
         "signed_amount": data.week_signed_amount,
+        "funds_count": len(data.funds_entries),
+        "funds_amount": data.week_funds.total,
         "started": data.week_started,
         "production": data.week_production,
         "turned_yellow": len(data.light_changes) - red,
@@ -183,6 +200,7 @@ def _headline_table(h: dict) -> Table:
         ["新增线索", h["new_leads"], h["new_lead_amount"], NEW_LEADS_DEFINITION],
         ["阶段变动（次）", h["stage_moves"], None, STAGE_MOVES_DEFINITION],
         ["本周签约", h["signed_count"], h["signed_amount"], "签约个数按首次签约计；金额含本周登记的增资、技改升级。"],
+        ["本周到位资金（笔）", h["funds_count"], h["funds_amount"], "见“到位资金”表；口径见下。"],
         ["本周开工", h["started"], None, WEEK_COUNTS_DEFINITION],
         ["本周投产", h["production"], None, WEEK_COUNTS_DEFINITION],
         ["本周转黄灯", h["turned_yellow"], None, "见“红黄灯”表。"],
@@ -194,7 +212,7 @@ def _headline_table(h: dict) -> Table:
     return Table(key="headline", title="本周概况",
                  columns=[Column("指标", "text", 16), Column("数量", "int", 10),
                           Column("金额（亿元）", "amount", 14), Column("说明", "text", 60)],
-                 rows=rows, notes=[PERIOD_DEFINITION, SIGNED_TOTAL_DEFINITION])
+                 rows=rows, notes=[PERIOD_DEFINITION, SIGNED_TOTAL_DEFINITION, FUNDS_DEFINITION])
 
 
 def _summary_tables(data: WeeklyData) -> list[Table]:
@@ -241,7 +259,20 @@ def _stage_moves_table(data: WeeklyData) -> Table:
                  rows=_numbered(rows), notes=[STAGE_MOVES_DEFINITION], empty_text="本周没有阶段变动。")
 
 
-LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "none": "无"}
+def _funds_table(data: WeeklyData) -> Table:
+    rows = [[r["on"], r["name"], FundsSource(r["source"]).label, r["amount"], r["signed_amount"], r["department"],
+             r["officer"], r["evidence"], r["note"]] for r in data.funds_entries]
+    return Table(key="funds", title="本周到位资金",
+                 columns=[Column("序号", "int", 6), Column("到位日期", "date", 12), Column("项目名称", "text", 30),
+                          Column("资金来源", "text", 8), Column("到位金额（亿元）", "amount", 12),
+                          Column("签约投资额（亿元）", "amount", 12), Column("责任部门", "text", 14),
+                          Column("责任人", "text", 12), Column("佐证材料", "text", 24), Column("说明", "text", 30)],
+                 rows=_numbered(rows),
+                 total=["合计", None, f"{len(rows)} 笔", "", data.week_funds.total, None, "", "", "", ""],
+                 notes=[WEEK_FUNDS_DEFINITION, FUNDS_DEFINITION], empty_text="本周没有登记到位资金。")
+
+
+LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "unplanned": "未制定计划", "green": "绿灯", "none": "无"}
 
 
 def _lights_table(data: WeeklyData) -> Table:
@@ -284,6 +315,7 @@ def build_weekly_report(data: WeeklyData) -> dict:
             {"name": "汇总", "tables": _summary_tables(data)},
             {"name": "新增线索", "tables": [_new_leads_table(data)]},
             {"name": "阶段变动", "tables": [_stage_moves_table(data)]},
+            {"name": "到位资金", "tables": [_funds_table(data)]},
             {"name": "红黄灯", "tables": [_lights_table(data)]},
             {"name": "停滞项目", "tables": [_stalled_table(data)]},
             {"name": "目标完成", "tables": [ranking_table(data.progress, data.year)]},

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from lianzhao.audit.admin_mixins import AuditedModelAdmin
-from lianzhao.projects.models import TrafficLightRule
+from lianzhao.projects.models import LedgerChoice, TrafficLightRule
 
 
 @admin.register(TrafficLightRule)
@@ -15,3 +15,18 @@ class TrafficLightRuleAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LedgerChoice)
+class LedgerChoiceAdmin(AuditedModelAdmin):
+    """The ledger's choice lists (项目类型, 投资方性质, 重点项目级别, 落地园区/街道, 境外国别): a district
+    renames, orders, retires and adds its own. A choice in use cannot be deleted (retire it instead)."""
+
+    list_display = ("name", "list", "code", "order", "is_active")
+    list_filter = ("list", "is_active")
+    list_editable = ("order", "is_active")
+    search_fields = ("name", "code")
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is the choice's identity (projects point at it): set once.
+        return ("code",) if obj is not None else ()

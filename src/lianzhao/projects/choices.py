@@ -87,10 +87,68 @@ class EventKind(TranslatedTextChoices):
     INVESTMENT_CHANGE = "investment_change", _("投资变更")
     FILE = "file", _("上传材料")
     MERGE = "merge", _("合并重复项目")
+    FUNDS = "funds", _("到位资金")
 
 
 #: Event kinds a user logs by hand; the others are written by the services that make the change.
 MANUAL_EVENT_KINDS = [EventKind.VISIT, EventKind.MEETING, EventKind.CALL, EventKind.NOTE]
+
+
+class FundsSource(TranslatedTextChoices):
+    """Where funds in place (实际到位资金) come from: domestic or foreign capital."""
+
+    DOMESTIC = "domestic", _("内资")
+    FOREIGN = "foreign", _("外资")
+
+
+class LedgerList(TranslatedTextChoices):
+    """The choice lists of the project ledger (招商项目台账) a bureau edits as data: each district
+    names its own project types, investor kinds, key-project levels, parks and source countries
+    (:class:`lianzhao.projects.models.LedgerChoice`)."""
+
+    PROJECT_TYPE = "project_type", _("项目类型")
+    INVESTOR_NATURE = "investor_nature", _("投资方性质")
+    KEY_LEVEL = "key_level", _("重点项目级别")
+    LANDING_SITE = "landing_site", _("落地园区/街道")
+    COUNTRY = "country", _("境外来源国别（地区）")
+
+
+#: The project field that holds a choice of each ledger list.
+LEDGER_FIELD = {
+    LedgerList.PROJECT_TYPE: "project_type",
+    LedgerList.INVESTOR_NATURE: "investor_nature",
+    LedgerList.KEY_LEVEL: "key_level",
+    LedgerList.LANDING_SITE: "landing_site",
+    LedgerList.COUNTRY: "origin_country",
+}
+
+#: The choices a new installation starts with (code, name), where a list has none yet. Admins rename,
+#: retire and add to them (基础数据管理 → 台账选项); parks and streets differ in every district, so that
+#: list starts empty (the demo fills it from the district's townships).
+DEFAULT_LEDGER_CHOICES = {
+    LedgerList.PROJECT_TYPE: [
+        ("type-new", "新建项目"), ("type-expansion", "增资扩产"), ("type-upgrade", "技术改造"),
+        ("type-hq", "总部项目"), ("type-rd", "研发中心"), ("type-platform", "平台载体"), ("type-other", "其他"),
+    ],
+    LedgerList.INVESTOR_NATURE: [
+        ("nature-central-soe", "央企"), ("nature-local-soe", "地方国企"), ("nature-private", "民营企业"),
+        ("nature-foreign", "外资企业"), ("nature-hmt", "港澳台资企业"), ("nature-listed", "上市公司"),
+        ("nature-institution", "高校院所"), ("nature-other", "其他"),
+    ],
+    LedgerList.KEY_LEVEL: [
+        ("key-province", "省重点项目"), ("key-city", "市重点项目"), ("key-district", "区重点项目"),
+    ],
+    LedgerList.LANDING_SITE: [],
+    LedgerList.COUNTRY: [
+        ("HK", "中国香港"), ("MO", "中国澳门"), ("TW", "中国台湾"), ("US", "美国"), ("JP", "日本"),
+        ("KR", "韩国"), ("SG", "新加坡"), ("DE", "德国"), ("FR", "法国"), ("GB", "英国"), ("NL", "荷兰"),
+        ("CH", "瑞士"), ("IT", "意大利"), ("SE", "瑞典"), ("DK", "丹麦"), ("FI", "芬兰"), ("NO", "挪威"),
+        ("ES", "西班牙"), ("BE", "比利时"), ("AT", "奥地利"), ("IL", "以色列"), ("AU", "澳大利亚"),
+        ("CA", "加拿大"), ("MY", "马来西亚"), ("TH", "泰国"), ("ID", "印度尼西亚"), ("VN", "越南"),
+        ("IN", "印度"), ("AE", "阿联酋"), ("SA", "沙特阿拉伯"), ("RU", "俄罗斯"), ("BR", "巴西"),
+        ("VG", "英属维尔京群岛"), ("KY", "开曼群岛"),
+    ],
+}
 
 
 class InvestmentChangeKind(TranslatedTextChoices):
@@ -118,6 +176,9 @@ class Light(TranslatedTextChoices):
     RED = "red", _("红灯")
     YELLOW = "yellow", _("黄灯")
     GREEN = "green", _("绿灯")
+    #: An open project with no planned date for any stage it has not reached: nothing to be on
+    #: schedule with, so not 绿灯 "按计划推进" (a stale one is still 黄灯).
+    UNPLANNED = "unplanned", _("未制定计划")
     NONE = "none", _("无（已结束）")
 
 

@@ -13,6 +13,9 @@ goes with it.
 Windows are inclusive dates: ``start <= date <= end``; ``None`` leaves that side open. Amounts are
 亿元 as :class:`~decimal.Decimal`. Each function takes an optional ``queryset`` of projects to
 restrict to (a department, an industry…); merged projects are removed from it in every case.
+
+The 口径 constants are Chinese, as the reports sent upward print them; pages show them in the
+reader's language with ``gettext(…)`` (they are marked with ``gettext_noop``).
 """
 
 from __future__ import annotations
@@ -22,23 +25,28 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_noop
 
-from lianzhao.projects.choices import PIPELINE, STAGE_DATE_FIELD, ProjectStage, counts
-from lianzhao.projects.models import InvestmentChange, InvestmentProject
+from lianzhao.projects.choices import PIPELINE, STAGE_DATE_FIELD, FundsSource, ProjectStage, counts
+from lianzhao.projects.models import FundsInPlace, InvestmentChange, InvestmentProject
 
 ZERO = Decimal("0.00")
 
-FUNNEL_DEFINITION = ("各阶段为“曾到达该阶段”的项目数（以该阶段日期已登记为准），含之后暂缓或终止的项目；"
+FUNNEL_DEFINITION = gettext_noop("各阶段为“曾到达该阶段”的项目数（以该阶段日期已登记为准），含之后暂缓或终止的项目；"
                      "已合并的重复项目不计。")
-STAGE_COUNT_DEFINITION = "按项目当前阶段计数，每个项目只计一次；已合并的重复项目不计。"
-PLANNED_AMOUNT_DEFINITION = ("计划投资额合计，单位亿元；不含已终止项目和已合并的重复项目；"
+STAGE_COUNT_DEFINITION = gettext_noop("按项目当前阶段计数，每个项目只计一次；已合并的重复项目不计。")
+PLANNED_AMOUNT_DEFINITION = gettext_noop("计划投资额合计，单位亿元；不含已终止项目和已合并的重复项目；"
                              "未填投资额的项目不计入金额、计入个数。")
-SIGNED_COUNT_DEFINITION = ("签约项目数：首次签约日期在统计期内的项目个数。每个项目只在首次签约时计一次，"
+SIGNED_COUNT_DEFINITION = gettext_noop("签约项目数：首次签约日期在统计期内的项目个数。每个项目只在首次签约时计一次，"
                            "重新签约、增资、技改升级不再计数；含签约后暂缓或终止的项目；已合并的重复项目不计。")
-SIGNED_TOTAL_DEFINITION = ("签约额（亿元）：统计期内首次签约项目的签约投资额之和，加上统计期内登记的增资、"
+SIGNED_TOTAL_DEFINITION = gettext_noop("签约额（亿元）：统计期内首次签约项目的签约投资额之和，加上统计期内登记的增资、"
                            "技改升级的新增投资额，减去减资额；重新签约不重复计入（按 0 计）；"
                            "已合并的重复项目不计。")
-INVESTMENT_CHANGE_DEFINITION = ("投资变更（亿元）：统计期内登记的增资、技改升级新增额（正）与减资额（负）之和，"
+FUNDS_DEFINITION = gettext_noop("实际到位资金（亿元）：到位日期在统计期内的到位资金登记额之和，内资、外资分列并合计；"
+                    "每笔资金凭佐证材料登记一次，同一项目同日同来源同金额的重复登记不予接受；"
+                    "重复项目合并后其到位资金并入保留的项目，只计一次；已合并的重复项目不计。"
+                    "到位资金可超过签约额，超出时在项目页标注原因。")
+INVESTMENT_CHANGE_DEFINITION = gettext_noop("投资变更（亿元）：统计期内登记的增资、技改升级新增额（正）与减资额（负）之和，"
                                 "重新签约按 0 计。")
 
 
@@ -53,6 +61,18 @@ class SignedSummary:
     @property
     def total(self) -> Decimal:
         return self.first_signed_amount + self.change_amount
+
+
+@dataclass(frozen=True)
+class FundsSummary:
+    """Funds in place in one window, by source (亿元)."""
+
+    domestic: Decimal = ZERO
+    foreign: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.domestic + self.foreign
 
 
 def counted(queryset: QuerySet | None = None) -> QuerySet:
@@ -71,11 +91,21 @@ def _window(field: str, start: dt.date | None, end: dt.date | None) -> Q:
     return q
 
 
-def _changes(queryset: QuerySet | None) -> QuerySet:
-    changes = InvestmentChange.objects.filter(counts("project__"))
+def _of_counted(rows: QuerySet, queryset: QuerySet | None) -> QuerySet:
+    """Rows of a project's related table (investment changes, funds) whose project counts and, with
+    ``queryset``, is one of its projects."""
+    rows = rows.filter(counts("project__"))
     if queryset is not None:
-        changes = changes.filter(project__in=queryset.values("pk"))
-    return changes
+        rows = rows.filter(project__in=queryset.values("pk"))
+    return rows
+
+
+def _changes(queryset: QuerySet | None) -> QuerySet:
+    return _of_counted(InvestmentChange.objects.all(), queryset)
+
+
+def _funds(queryset: QuerySet | None) -> QuerySet:
+    return _of_counted(FundsInPlace.objects.all(), queryset)
 
 
 Windows = dict[str, tuple[dt.date | None, dt.date | None]]
@@ -122,15 +152,53 @@ def grouped(by: tuple[str, ...] = (), *, windows: Windows | None = None, funnel:
     return list(counted(queryset).order_by().values(*by).annotate(**aggregates))
 
 
+def _grouped_by_project(rows: QuerySet, by: tuple[str, ...], aggregates: dict) -> list[dict]:
+    """``aggregates`` over ``rows`` of a project's related table, grouped by the projects' fields
+    ``by`` (none: one row for all), one query; each row keyed by the ``by`` names and the aggregates'."""
+    if not by:
+        return [rows.aggregate(**aggregates)]
+    grouped_rows = rows.order_by().values(*[f"project__{f}" for f in by]).annotate(**aggregates)
+    return [{**{f: r[f"project__{f}"] for f in by}, **{name: r[name] for name in aggregates}} for r in grouped_rows]
+
+
 def grouped_changes(by: tuple[str, ...], windows: Windows, queryset: QuerySet | None = None) -> list[dict]:
     """Investment changes of counted projects of ``queryset`` grouped by the projects' fields ``by``,
     one query. Each row holds the ``by`` values and, for each window, Σ deltas dated in it (None
     without any)."""
-    aggregates = change_aggregates(windows)
-    if not by:
-        return [_changes(queryset).aggregate(**aggregates)]
-    rows = _changes(queryset).order_by().values(*[f"project__{f}" for f in by]).annotate(**aggregates)
-    return [{**{f: r[f"project__{f}"] for f in by}, **{name: r[name] for name in windows}} for r in rows]
+    return _grouped_by_project(_changes(queryset), by, change_aggregates(windows))
+
+
+def funds_aggregates(windows: Windows) -> dict:
+    """For each named window: ``<name>__domestic`` and ``<name>__foreign``, Σ funds in place dated in
+    it by source (:data:`FUNDS_DEFINITION`), as aggregate expressions over funds entries."""
+    return {f"{name}__{source}": Sum("amount", filter=_window("on", start, end) & Q(source=source))
+            for name, (start, end) in windows.items() for source in FundsSource.values}
+
+
+def grouped_funds(by: tuple[str, ...], windows: Windows, queryset: QuerySet | None = None) -> list[dict]:
+    """Funds in place of counted projects of ``queryset`` grouped by the projects' fields ``by``, one
+    query: the ``by`` values and :func:`funds_aggregates` (None where nothing arrived)."""
+    return _grouped_by_project(_funds(queryset), by, funds_aggregates(windows))
+
+
+def funds_summary_from(rows: list[dict], window: str) -> FundsSummary:
+    """:class:`FundsSummary` of ``window`` over :func:`grouped_funds` rows (any grouping)."""
+    return FundsSummary(domestic=sum((r[f"{window}__domestic"] or ZERO for r in rows), ZERO),
+                        foreign=sum((r[f"{window}__foreign"] or ZERO for r in rows), ZERO))
+
+
+def funds_by_from(rows: list[dict], field: str, window: str, labels: dict | None = None) -> dict:
+    """:class:`FundsSummary` of ``window`` per value of ``field`` (or ``labels[value]``) from
+    :func:`grouped_funds` rows that include ``field``; groups where nothing arrived are absent."""
+    out: dict = {}
+    for r in rows:
+        domestic, foreign = r[f"{window}__domestic"], r[f"{window}__foreign"]
+        if domestic is None and foreign is None:
+            continue
+        key = labels[r[field]] if labels is not None else r[field]
+        base = out.get(key, FundsSummary())
+        out[key] = FundsSummary(base.domestic + (domestic or ZERO), base.foreign + (foreign or ZERO))
+    return out
 
 
 def funnel_from(rows: list[dict]) -> dict[str, int]:
@@ -236,6 +304,18 @@ def signed_total_by(field: str, queryset: QuerySet | None = None, start: dt.date
     signed = counted(queryset).filter(_window("signed_date", start, end))
     return signed_by_from(grouped((field,), windows=windows, queryset=signed),
                           grouped_changes((field,), windows, queryset), field, "window")
+
+
+def funds_summaries(windows: Windows, queryset: QuerySet | None = None) -> dict[str, FundsSummary]:
+    """:class:`FundsSummary` for several named windows at once (one query)."""
+    rows = grouped_funds((), windows, queryset)
+    return {name: funds_summary_from(rows, name) for name in windows}
+
+
+def funds_total(queryset: QuerySet | None = None, start: dt.date | None = None,
+                end: dt.date | None = None) -> Decimal:
+    """Σ funds in place dated in the window (:data:`FUNDS_DEFINITION`), one query."""
+    return funds_summaries({"window": (start, end)}, queryset)["window"].total
 
 
 def funnel_counts(queryset: QuerySet | None = None) -> dict[str, int]:

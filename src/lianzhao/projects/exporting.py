@@ -17,7 +17,8 @@ from lianzhao.accounts.models import Department, User
 from lianzhao.core import xlsx
 from lianzhao.core.i18n import data_label, in_data_language
 from lianzhao.industries.models import Industry
-from lianzhao.projects.choices import PIPELINE, STAGE_DATE_FIELD, AttractionMethod, ProjectStage
+from lianzhao.projects.choices import PIPELINE, STAGE_DATE_FIELD, AttractionMethod, LedgerList, ProjectStage
+from lianzhao.projects.models import LedgerChoice
 
 DATA_SHEET = "项目"
 NOTES_SHEET = "填表说明"
@@ -82,6 +83,26 @@ COLUMNS: list[ImportColumn] = [
     ImportColumn("version", "版本", kind="int", width=6,
                  help="系统填写，请勿修改。导出时项目的版本号；重新导入时，若项目在导出后已在网页上被修改，该行会被拒绝，"
                       "以免旧文件覆盖新的修改（请重新导出后再改）。有 ID 的行必须带此列；新项目留空。"),
+    # 台账 (the ledger), after the columns files made before it had: every field of the project's
+    # ledger, named as on the project form.
+    ImportColumn("project_type", "项目类型", width=12, help="可留空；填“项目类型”列表中的名称（见下方可填写的值）。"),
+    ImportColumn("investor_nature", "投资方性质", width=12, help="可留空；填“投资方性质”列表中的名称。"),
+    ImportColumn("origin", "投资方来源地", width=14,
+                 help="可留空。境内投资方填统计用区划代码：省 2 位、市 4 位或区县 6 位（如 44 广东省、4403 深圳市）；"
+                      "境外投资方（含港澳台）填国别（地区）名称或代码，如 德国、DE、中国香港。"),
+    ImportColumn("is_foreign", "是否外资", width=8, help="填“是”或“否”（留空为否）。外资项目才填合同外资、实际使用外资。"),
+    ImportColumn("contract_foreign_capital", "合同外资（万美元）", kind="amount", width=12,
+                 help="数字，单位万美元，最多两位小数；不能为负数，不能超过 1000 万万美元。"),
+    ImportColumn("actual_foreign_capital", "实际使用外资（万美元）", kind="amount", width=12, help="同上。"),
+    ImportColumn("expected_output", "预计年产值（亿元）", kind="amount", width=12,
+                 help="达产后每年的产值，单位亿元；经济影响测算的运营期以此为准。不能超过 10000 亿元。"),
+    ImportColumn("expected_tax", "预计年税收（亿元）", kind="amount", width=12, help="单位亿元，最多四位小数（如 0.0500 即 500 万元）。"),
+    ImportColumn("land_mu", "用地（亩）", kind="amount", width=10, help="数字，单位亩。"),
+    ImportColumn("landing_site", "落地园区/街道", width=14, help="可留空；填“落地园区/街道”列表中的名称。"),
+    ImportColumn("expected_jobs", "预计新增就业（人）", kind="int", width=10, help="整数，单位人。"),
+    ImportColumn("investor_contact", "投资方联系人", width=12, help="可留空。"),
+    ImportColumn("investor_phone", "联系方式", width=16, help="可留空；电话或邮箱。"),
+    ImportColumn("key_level", "重点项目级别", width=12, help="可留空；填“重点项目级别”列表中的名称，如 市重点项目。"),
 ]
 
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
@@ -89,12 +110,15 @@ COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
 def _allowed_values() -> list[tuple[str, str]]:
     officers = User.objects.filter(role=Role.OFFICER, is_active=True).order_by("username")
+    ledger = list(LedgerChoice.objects.filter(is_active=True))  # every list's choices, one query
     return [
         ("所属产业", "、".join(Industry.objects.values_list("name", flat=True))),
         ("招商方式", "、".join(AttractionMethod.labels)),
         ("责任部门", "、".join(Department.objects.order_by("code").values_list("name", flat=True))),
         ("阶段", "、".join(ProjectStage.labels)),
         ("责任人（用户名）", "、".join(f"{u.username}（{u}）" for u in officers)),
+        *((ledger_list.label, "、".join(c.name for c in ledger if c.list == ledger_list)) for ledger_list in LedgerList),
+        ("是否外资", "是、否"),
     ]
 
 
@@ -149,7 +173,15 @@ def project_row(project) -> list:
         "officer": project.officer.username if project.officer else "", "notes": project.notes,
         "stage": project.get_stage_display(), "signed_amount": project.signed_amount,
         "stage_note": "", "confirm_duplicate": "", "version": project.version,
+        "origin": project.origin_division or (project.origin_country.name if project.origin_country else ""),
+        "is_foreign": "是" if project.is_foreign else "否",
     }
+    for name in ("project_type", "investor_nature", "landing_site", "key_level"):
+        choice = getattr(project, name)
+        values[name] = choice.name if choice else ""
+    for name in ("contract_foreign_capital", "actual_foreign_capital", "expected_output", "expected_tax", "land_mu",
+                 "expected_jobs", "investor_contact", "investor_phone"):
+        values[name] = getattr(project, name)
     for field in STAGE_DATE_FIELD.values():
         values[field] = getattr(project, field)
     return [values[c.key] for c in COLUMNS]

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lianzhao.accounts.models import Department
 from lianzhao.industries.models import Industry
-from lianzhao.projects.choices import AttractionMethod, Light, ProjectStage
-from lianzhao.projects.models import InvestmentProject
+from lianzhao.projects.choices import LEDGER_FIELD, AttractionMethod, Light, ProjectStage
+from lianzhao.projects.models import InvestmentProject, LedgerChoice
 
 
 class InvestmentProjectFilterSet(django_filters.FilterSet):
@@ -21,10 +21,28 @@ class InvestmentProjectFilterSet(django_filters.FilterSet):
     light = django_filters.ChoiceFilter(label=_("红黄绿灯"), choices=Light.choices, method="filter_light")
     mine = django_filters.BooleanFilter(label=_("仅看我负责的"), method="filter_mine",
                                         widget=forms.CheckboxInput)
+    # The ledger (台账): its choice lists as the admin keeps them (all four read in one query, in
+    # __init__), and foreign capital.
+    project_type = django_filters.ChoiceFilter(label=_("项目类型"))
+    investor_nature = django_filters.ChoiceFilter(label=_("投资方性质"))
+    key_level = django_filters.ChoiceFilter(label=_("重点项目级别"))
+    landing_site = django_filters.ChoiceFilter(label=_("落地园区/街道"))
+    is_foreign = django_filters.BooleanFilter(label=_("是否外资项目"), widget=django_filters.widgets.BooleanWidget())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        by_list: dict[str, list] = {}
+        for choice in LedgerChoice.objects.filter(list__in=[ledger_list for ledger_list in LEDGER_FIELD
+                                                            if LEDGER_FIELD[ledger_list] in self.filters]):
+            by_list.setdefault(choice.list, []).append((choice.pk, choice.name))
+        for ledger_list, field_name in LEDGER_FIELD.items():
+            if field_name in self.filters:
+                self.filters[field_name].extra["choices"] = by_list.get(ledger_list, [])
 
     class Meta:
         model = InvestmentProject
-        fields = ["q", "stage", "industry", "department", "method"]
+        fields = ["q", "stage", "industry", "department", "method", "project_type", "investor_nature", "key_level",
+                  "landing_site", "is_foreign"]
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)

@@ -46,18 +46,20 @@ from lianzhao.enterprises.models import Enterprise
 from lianzhao.industries.models import ChainNode, Industry
 from lianzhao.projects import services
 from lianzhao.projects.choices import (
+    LEDGER_FIELD,
     PIPELINE,
     SIGNED_OR_LATER,
     STAGE_DATE_FIELD,
     STAGE_SPECS,
     AttractionMethod,
+    LedgerList,
     ProjectStage,
 )
 from lianzhao.projects.duplicates import DuplicateIndex, describe
 from lianzhao.projects.exporting import COLUMN_BY_KEY, COLUMNS, DATA_SHEET
 from lianzhao.projects.forms import InvestmentProjectForm, evidence_formfield
 from lianzhao.projects.import_writing import ImportResult, write_rows
-from lianzhao.projects.models import InvestmentProject
+from lianzhao.projects.models import InvestmentProject, LedgerChoice
 from lianzhao.projects.services.imports import FOREIGN_KEYS, build_imported_project
 
 MAX_ROWS = 50_000
@@ -69,6 +71,8 @@ SHEET_COLUMNS = [SheetColumn(c.key, c.label, c.required) for c in COLUMNS]
 _NUMBER = re.compile(r"[0-9]{1,19}")
 _MAX_ID = 2**63 - 1  # the largest id a database integer column holds
 _CHUNK = 900  # values per IN (...) query, below every database's parameter limit
+#: Project fields read from a column of another name (the origin's two fields share one column).
+COLUMN_OF_FIELD = {"origin_division": "origin", "origin_country": "origin"}
 
 
 class ProjectImportForm(forms.Form):
@@ -161,6 +165,12 @@ class _Lookups:
         for names in _chunks({r.text("name") for r in rows} - {""}):
             self.by_identity.update({(p.investor_id, p.name): p
                                      for p in InvestmentProject.all_objects.filter(name__in=names)})
+        # The ledger's choice lists, by name and by code (a country also by its ISO code).
+        self.ledger: dict[str, dict] = {}
+        for choice in LedgerChoice.objects.all():
+            names = self.ledger.setdefault(choice.list, {})
+            names.setdefault(choice.name, choice)
+            names.setdefault(choice.code, choice)
         self.acting_user = acting_user
         self.form_new: dict = {}
         self.form_existing: dict = {}
@@ -177,10 +187,11 @@ class _Lookups:
         self.form_existing = (_form_state(InvestmentProjectForm(instance=copy.copy(existing), user=self.acting_user))
                               if existing else {"fields": {}})
         for name in FOREIGN_KEYS:
-            wanted = {r.data[name] for r in rows if isinstance(r.data.get(name), int)}
+            # Ids, or codes (the ledger's choices): keyed as text, as a form posts them.
+            wanted = {r.data[name] for r in rows if r.data.get(name) not in (None, "")}
             objects = {}
             for pks in _chunks(wanted):
-                objects.update({o.pk: o for o in self.form_new["fields"][name].queryset.filter(pk__in=pks)})
+                objects.update({str(o.pk): o for o in self.form_new["fields"][name].queryset.filter(pk__in=pks)})
             for state in (self.form_new, self.form_existing):
                 if name in state["fields"]:
                     state["fields"][name].to_python = functools.partial(_known, state["fields"][name], objects)
@@ -252,8 +263,8 @@ def _known(form_field: forms.ModelChoiceField, objects: dict, value):
     if value in form_field.empty_values:
         return None
     try:
-        return objects[int(value)]
-    except (KeyError, TypeError, ValueError):
+        return objects[str(value)]
+    except KeyError:
         raise ValidationError(form_field.error_messages["invalid_choice"], code="invalid_choice") from None
 
 
@@ -289,7 +300,40 @@ def _form_data(row: _Row, look: _Lookups) -> dict:
         "department": _reference(row, "department", look.departments, "部门"),
         "officer": _reference(row, "officer", look.officers, "招商专员（用户名）"),
         "notes": row.text("notes"), "confirm_duplicate": "on" if row.confirmed else "",
+        **_ledger_data(row, look),
     }
+
+
+def _ledger_data(row: _Row, look: _Lookups) -> dict:
+    """The ledger's columns as the project form takes them: choices by name (or code), the origin as
+    a division code or a country, 是/否, numbers as typed (the form checks them)."""
+    data = {}
+    for ledger_list, field_name in LEDGER_FIELD.items():
+        if field_name != "origin_country":
+            choice = _ledger_choice(row, field_name, look.ledger.get(ledger_list, {}), ledger_list.label)
+            data[field_name] = choice
+    origin = row.text("origin")
+    data["origin_division"], data["origin_country"] = "", ""
+    if origin.isdigit():
+        data["origin_division"] = origin
+    elif origin:
+        data["origin_country"] = _ledger_choice(row, "origin", look.ledger.get(LedgerList.COUNTRY, {}),
+                                                LedgerList.COUNTRY.label)
+    data["is_foreign"] = "on" if row.src.yes_no("is_foreign") else ""
+    for name in ("contract_foreign_capital", "actual_foreign_capital", "expected_output", "expected_tax",
+                 "land_mu", "expected_jobs", "investor_contact", "investor_phone"):
+        data[name] = row.text(name)
+    return data
+
+
+def _ledger_choice(row: _Row, key: str, choices: dict, what: str):
+    text = row.text(key)
+    if not text:
+        return ""
+    if text not in choices:
+        row.error(key, f"{what}“{text}”不在列表中（可填写的值见“填表说明”，管理员可在基础数据管理中增加）。")
+        return None
+    return choices[text].pk
 
 
 # --- validating one row ----------------------------------------------------------------------------
@@ -406,6 +450,7 @@ def _validate(row: _Row, look: _Lookups, acting_user, has_version: bool) -> None
     if not form.is_valid():
         flagged = {e.label for e in row.errors}
         for name, messages in form.errors.items():
+            name = COLUMN_OF_FIELD.get(name, name)
             key = name if name in COLUMN_BY_KEY else None
             if key and COLUMN_BY_KEY[key].label in flagged:
                 continue  # already explained by the lookup above
@@ -416,6 +461,10 @@ def _validate(row: _Row, look: _Lookups, acting_user, has_version: bool) -> None
                 row.error(key, message)
     row.data = {k: v for k, v in form.cleaned_data.items() if k in services.EDITABLE_FIELDS}
     if row.project is not None:
+        # A column the file leaves out (the template says optional columns may be deleted) leaves
+        # the project's value as it is.
+        present = row.src.sheet.positions
+        row.data = {k: v for k, v in row.data.items() if COLUMN_OF_FIELD.get(k, k) in present}
         row.changes = {k: v for k, v in row.data.items() if getattr(row.project, k) != v}
         _check_version(row, has_version)
     elif not row.errors:
@@ -425,6 +474,7 @@ def _validate(row: _Row, look: _Lookups, acting_user, has_version: bool) -> None
                                                      acting_user=acting_user)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
+                name = COLUMN_OF_FIELD.get(name, name)
                 for message in messages:
                     row.error(name if name in COLUMN_BY_KEY else None, message)
 

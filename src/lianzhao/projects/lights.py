@@ -16,6 +16,9 @@ defaults in brackets):
   has not been reached, or a landing step (落地事项, 高效办成一件事) is past its due date by as much (planned < today − 0 days, i.e. from the day after the planned date), or the
   project has had no timeline event for ``stale_days`` [30] days or more (last event ≤ today − 30;
   without any event the 线索 date stands in);
+* 未制定计划 — an open project that is neither red nor yellow, has no planned date for any stage it
+  has not reached and no open landing step: with nothing planned it cannot be "on schedule", so it
+  is not green;
 * 绿灯 — otherwise.
 
 A stage counts as reached when its date is recorded or the project stands at or beyond it on the
@@ -34,6 +37,7 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianzhao.core.i18n import data_label
 from lianzhao.projects.choices import (
@@ -49,7 +53,10 @@ from lianzhao.projects.choices import (
 CLOSED_STAGES = (ProjectStage.FULL_CAPACITY, ProjectStage.DROPPED)
 
 #: Worst first: the order lists are sorted by on "我的项目" and the dashboard shows the counts in.
-SEVERITY = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2, Light.NONE: 3}
+SEVERITY = {Light.RED: 0, Light.YELLOW: 1, Light.UNPLANNED: 2, Light.GREEN: 3, Light.NONE: 4}
+
+#: The lights an open project can have, worst first (the dashboard's counts, "我的项目").
+OPEN_LIGHTS = (Light.RED, Light.YELLOW, Light.UNPLANNED, Light.GREEN)
 
 
 def today() -> dt.date:
@@ -180,6 +187,11 @@ def light_for(*, stage: str, paused_from: str = "", merged: bool = False, stage_
     activity = last_event_on or stage_dates.get(ProjectStage.LEAD)
     if activity is not None and activity <= thresholds(today, rule).stale_on_or_before:
         reasons.append((Light.YELLOW, f"已 {(today - activity).days} 天无动态（最近 {activity:%Y-%m-%d}）"))
+    if landing_due_on is None and next_milestone(stage=stage, paused_from=paused_from, stage_dates=stage_dates,
+                                                 planned=planned) is None:
+        # Nothing planned ahead, neither a milestone nor an open landing step: the project cannot be
+        # "on schedule" (a yellow light keeps its colour).
+        reasons.append((Light.UNPLANNED, "未制定计划"))
     if not reasons:
         return LightInfo(Light.GREEN, ("按计划推进",))
     reasons.sort(key=lambda r: SEVERITY[r[0]])
@@ -198,12 +210,15 @@ def next_milestone(*, stage: str, paused_from: str, stage_dates: dict,
 
 
 def definition(rule) -> str:
-    """The 口径 of the lights, printed wherever they are shown."""
-    grace = f"超过 {rule.yellow_after_days} 天" if rule.yellow_after_days else ""
-    return (f"红灯：有计划节点或落地事项逾期{grace}超过 {rule.red_after_months} 个月仍未到达（办结）；"
-            f"黄灯：有计划节点或落地事项日期已过{grace}仍未到达（办结），或已 {rule.stale_days} 天以上无项目动态，"
-            "或项目暂缓中；"
-            "绿灯：其余在推进项目；已达产、已终止和已合并的项目不亮灯。按今天的日期计算。")
+    """The 口径 of the lights, printed wherever they are shown, in the active language (the weekly
+    report builds it in the data language)."""
+    grace = _("超过 %(days)s 天") % {"days": rule.yellow_after_days} if rule.yellow_after_days else ""
+    return _("红灯：有计划节点或落地事项逾期%(grace)s超过 %(months)s 个月仍未到达（办结）；"
+             "黄灯：有计划节点或落地事项日期已过%(grace)s仍未到达（办结），或已 %(stale)s 天以上无项目动态，"
+             "或项目暂缓中；"
+             "未制定计划：其余在推进项目中，尚未到达的阶段都没有计划日期、也没有未办结落地事项的（不亮绿灯）；"
+             "绿灯：其余在推进项目；已达产、已终止和已合并的项目不亮灯。按今天的日期计算。") % {
+        "grace": grace, "months": rule.red_after_months, "stale": rule.stale_days}
 
 
 # --- the same rules in SQL ------------------------------------------------------------------------
@@ -211,6 +226,14 @@ def definition(rule) -> str:
 def _not_reached(stage: str) -> Q:
     later = PIPELINE[PIPELINE.index(stage):]
     return Q(**{f"{STAGE_DATE_FIELD[stage]}__isnull": True}) & ~Q(stage__in=later)
+
+
+def _planned_ahead() -> Q:
+    """Some stage not yet reached has a planned date (the row form of :func:`next_milestone`), or a
+    landing step is open (it has a due date)."""
+    return functools.reduce(operator.or_, (
+        Q(**{f"{PLANNED_DATE_FIELD[stage]}__isnull": False}) & _not_reached(stage) for stage in PLANNED_STAGES
+    ), Q(landing_due_on__isnull=False))
 
 
 def _overdue(before: dt.date) -> Q:
@@ -232,6 +255,7 @@ def annotate_light(queryset, *, today: dt.date, rule):
         When(_overdue(cut.red_before), then=Value(Light.RED.value)),
         When(_overdue(cut.yellow_before) | Q(light_activity_on__lte=cut.stale_on_or_before),
              then=Value(Light.YELLOW.value)),
+        When(~_planned_ahead(), then=Value(Light.UNPLANNED.value)),
         default=Value(Light.GREEN.value),
         output_field=CharField(),
     ))

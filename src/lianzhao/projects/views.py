@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lianzhao.accounts import permissions
 from lianzhao.audit.models import AuditRecord
+from lianzhao.audit.readable import describe
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.htmx import is_htmx
 from lianzhao.core.http import attachment
@@ -22,6 +23,7 @@ from lianzhao.projects import counting, lights, services
 from lianzhao.projects.duplicates import find_duplicate_candidates
 from lianzhao.projects.filters import InvestmentProjectFilterSet
 from lianzhao.projects.forms import (
+    FundsInPlaceForm,
     InvestmentChangeForm,
     InvestmentProjectForm,
     ProjectEventForm,
@@ -30,6 +32,8 @@ from lianzhao.projects.forms import (
     ProjectPlanForm,
     StageChangeForm,
 )
+from lianzhao.projects.funds import funds_flag, funds_rows
+from lianzhao.projects.ledger import ledger_facts
 from lianzhao.projects.models import InvestmentProject, ProjectFile, TrafficLightRule
 
 PAGE_SIZE = 25
@@ -74,11 +78,16 @@ def _workflow_context(request, project, stage_form=None, event_form=None):
 def _detail_context(request, project, **forms):
     context = _workflow_context(request, project, forms.pop("stage_form", None), forms.pop("event_form", None))
     can_edit = context["can_edit"]
+    context["funds"], context["funds_flag"] = funds_rows(project)
     context.update({
-        "history": AuditRecord.objects.for_object(project).select_related("actor")[:50],
+        "history": describe(AuditRecord.objects.for_object(project).select_related("actor")[:50]),
         "investment_changes": project.investment_changes.select_related("actor"),
         "merged_duplicates": project.merged_duplicates.all(),
-        "change_definition": counting.INVESTMENT_CHANGE_DEFINITION,
+        "change_definition": _(counting.INVESTMENT_CHANGE_DEFINITION),
+        "funds_definition": _(counting.FUNDS_DEFINITION),
+        "funds_form": forms.get("funds_form") or (FundsInPlaceForm() if can_edit else None),
+        "can_view_audit": permissions.can_view_audit(request.user),
+        "ledger": ledger_facts(project),
         "change_form": forms.get("change_form") or (
             InvestmentChangeForm() if can_edit and project.signed_date else None),
         "file_form": forms.get("file_form") or (ProjectFileForm() if can_edit else None),
@@ -167,7 +176,8 @@ def project_create(request):
     status = 200
     if request.method == "POST":
         project = submit(form, lambda data: services.create_project(
-            data={k: data[k] for k in services.EDITABLE_FIELDS if k in data}, acting_user=request.user))
+            data={**{k: data[k] for k in services.EDITABLE_FIELDS if k in data}, **form.planned()},
+            new_investor=form.new_investor_name, acting_user=request.user))
         if project:
             messages.success(request, _("项目“%(name)s”已登记为线索。") % {"name": project.name})
             return redirect("project_detail", pk=project.pk)
@@ -194,7 +204,8 @@ def project_edit(request, pk):
 
     def save(data):
         return services.update_project(project, changes={k: data[k] for k in services.EDITABLE_FIELDS},
-                                       acting_user=request.user, expected_version=data.get("version"))
+                                       acting_user=request.user, expected_version=data.get("version"),
+                                       new_investor=form.new_investor_name)
 
     return _versioned_form_page(request, project, form, save=save, success=_("项目信息已保存。"),
                                 template="projects/project_form.html", context={"creating": False})
@@ -220,6 +231,19 @@ def project_investment_change(request, pk):
     form = InvestmentChangeForm(request.POST)
     saved = submit(form, lambda data: services.record_investment_change(project, acting_user=request.user, **data))
     return _after_post(request, project, saved, _("投资变更已登记。"), change_form=form)
+
+
+@require_POST
+def project_funds(request, pk):
+    """Record funds in place with their evidence; the page then flags a total above the signed amount."""
+    project = _editable_project(request, pk, _("您只能为本部门的项目登记到位资金。"))
+    form = FundsInPlaceForm(request.POST, request.FILES)
+    saved = submit(form, lambda data: services.record_funds(
+        project, on=data["on"], amount=data["amount"], source=data["source"], upload=data["evidence_file"],
+        note=data["note"], acting_user=request.user))
+    if saved and (flag := funds_flag(project)):
+        messages.warning(request, flag)
+    return _after_post(request, project, saved, _("到位资金已登记。"), funds_form=form)
 
 
 @require_POST

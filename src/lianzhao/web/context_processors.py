@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from lianzhao.accounts import permissions
@@ -47,3 +48,16 @@ def navigation(request):
             for key, label, url in items
         ]
     }
+
+
+def chart_labels(request):
+    """Every word the charts (static/lianzhao/charts.js) print, in the reader's language: base.html
+    hands them to the script as JSON, so no chart text is written in the script itself."""
+    return {"chart_labels": {
+        "colon": _("："), "comma": _("，"), "open": _("（"), "close": _("）"), "list_sep": _("、"),
+        "yi": _("亿元"), "unit_yi": _(" 亿元"), "unit_projects": _(" 个项目"),
+        "local_firms": _("本地企业："), "chain_leaders": _("链主："), "gbt_codes": _("行业代码："),
+        "local_demand": _("本地需求 "), "leakage": _("外溢 "), "named_in_report": _("（报道所列）"),
+        "signed_rate": _("签约转化率"), "production_rate": _("投产转化率"), "leads": _("线索 "),
+        "signed_total": _("签约额"), "funds_total": _("实际到位资金"),
+    }}

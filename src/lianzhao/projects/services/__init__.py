@@ -8,15 +8,18 @@ it wrote.
 * :mod:`.stages` — move a project along the pipeline with the evidence each stage needs
 * :mod:`.files` — evidence files
 * :mod:`.investments` — capital increases, upgrades, re-signings and reductions (不重复统计)
+* :mod:`.funds` — funds actually in place (实际到位资金), counted once
 * :mod:`.merge` — merging a duplicate into the project that keeps the identity
 * :mod:`.locking` — the row lock and optimistic version check every write above goes through
 * :mod:`.common` — today's date (tests pin it) and the "not in the future" check
 """
 
 from lianzhao.projects.services.files import attach_file
+from lianzhao.projects.services.funds import record_funds
 from lianzhao.projects.services.investments import record_investment_change
 from lianzhao.projects.services.lifecycle import (
     EDITABLE_FIELDS,
+    LEDGER_FIELDS,
     add_event,
     create_project,
     update_plan,
@@ -27,11 +30,13 @@ from lianzhao.projects.services.stages import change_stage
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "LEDGER_FIELDS",
     "add_event",
     "attach_file",
     "change_stage",
     "create_project",
     "merge_projects",
+    "record_funds",
     "record_investment_change",
     "update_plan",
     "update_project",

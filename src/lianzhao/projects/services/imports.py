@@ -29,7 +29,8 @@ from lianzhao.projects.models import InvestmentProject, ProjectEvent
 
 _CHUNK = 900  # ids per IN (...) query, below every database's parameter limit
 #: Foreign keys of a project, checked by the import's form against lookups made once per file.
-FOREIGN_KEYS = ("investor", "industry", "chain_node", "department", "officer")
+FOREIGN_KEYS = ("investor", "industry", "chain_node", "department", "officer", "project_type", "investor_nature",
+                "origin_country", "landing_site", "key_level")
 
 
 def build_imported_project(*, data: dict, stage: str, dates: dict, signed_amount, acting_user) -> InvestmentProject:

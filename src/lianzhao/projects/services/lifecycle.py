@@ -9,9 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lianzhao.accounts import permissions
+from lianzhao.accounts.choices import Role
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
 from lianzhao.core.i18n import in_data_language
+from lianzhao.enterprises.models import Enterprise
+from lianzhao.enterprises.services import save_enterprise
 from lianzhao.projects.choices import (
     MANUAL_EVENT_KINDS,
     PLANNED_DATE_FIELD,
@@ -23,18 +26,29 @@ from lianzhao.projects.models import InvestmentProject, ProjectEvent
 from lianzhao.projects.services import common
 from lianzhao.projects.services.locking import lock_project
 
+#: The ledger's fields (招商项目台账), in the order forms, the detail page and the spreadsheet show them.
+LEDGER_FIELDS = (
+    "project_type", "investor_nature", "origin_division", "origin_country", "is_foreign",
+    "contract_foreign_capital", "actual_foreign_capital", "expected_output", "expected_tax", "land_mu",
+    "landing_site", "expected_jobs", "investor_contact", "investor_phone", "key_level",
+)
+
 #: Fields an edit may change. Stage, stage dates and the signed amount change only with the stage.
 EDITABLE_FIELDS = (
     "name", "investor", "industry", "chain_node", "amount", "method", "referrer", "source",
-    "department", "officer", "notes",
+    "department", "officer", *LEDGER_FIELDS, "notes",
 )
 
 
 @in_data_language
-def create_project(*, data: dict, acting_user) -> InvestmentProject:
+def create_project(*, data: dict, acting_user, new_investor: str = "") -> InvestmentProject:
     """Create a project at 线索 (lead) and log a creation event and one audit row.
 
-    ``data`` holds cleaned values for :data:`EDITABLE_FIELDS` (plus optional ``lead_date``).
+    ``data`` holds cleaned values for :data:`EDITABLE_FIELDS`, plus optionally ``lead_date`` and the
+    milestone plan (the values of :data:`PLANNED_DATE_FIELD`, checked as :func:`update_plan` does).
+    Without a responsible officer, an officer registering a project of their own department answers
+    for it (so it is on their "我的项目"). ``new_investor``: the name of a company not yet in the
+    registry, created in the same transaction as the investor (its own audit row).
     """
     permissions.require(
         permissions.can_create_project(acting_user, data.get("department")),
@@ -42,9 +56,16 @@ def create_project(*, data: dict, acting_user) -> InvestmentProject:
     )
     lead_date = data.get("lead_date") or common.today()
     common.check_not_future(lead_date, "lead_date")
+    planned = {f: data.get(f) for f in PLANNED_DATE_FIELD.values()}
+    check_plan(planned)
+    values = {k: data[k] for k in EDITABLE_FIELDS if k in data}
+    if not values.get("officer") and _answers_for(acting_user, values.get("department")):
+        values["officer"] = acting_user
     with transaction.atomic():
-        project = InvestmentProject(stage=ProjectStage.LEAD, lead_date=lead_date,
-                                    **{k: data[k] for k in EDITABLE_FIELDS if k in data})
+        if new_investor:
+            values["investor"] = _create_investor(new_investor, acting_user)
+        project = InvestmentProject(stage=ProjectStage.LEAD, lead_date=lead_date, **values,
+                                    **{f: on for f, on in planned.items() if on is not None})
         project.full_clean()
         check_name_free(project)
         project.save()
@@ -57,11 +78,11 @@ def create_project(*, data: dict, acting_user) -> InvestmentProject:
 
 @in_data_language
 def update_project(project: InvestmentProject, *, changes: dict, acting_user,
-                   expected_version: int | None = None) -> InvestmentProject:
+                   expected_version: int | None = None, new_investor: str = "") -> InvestmentProject:
     """Change a project's descriptive fields (not its stage) and write one audit row.
 
     With ``expected_version`` the save is refused when someone else saved in between (optimistic
-    locking), naming the fields they changed.
+    locking), naming the fields they changed. ``new_investor`` as for :func:`create_project`.
     """
     permissions.require(permissions.can_edit_project(acting_user, project), "您只能修改本部门的项目。")
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -73,6 +94,8 @@ def update_project(project: InvestmentProject, *, changes: dict, acting_user,
     with transaction.atomic():
         current = lock_project(project, expected_version)
         before = snapshot(current)
+        if new_investor:
+            changes = {**changes, "investor": _create_investor(new_investor, acting_user)}
         for field, value in changes.items():
             setattr(current, field, value)
         current.full_clean()
@@ -87,6 +110,30 @@ def update_project(project: InvestmentProject, *, changes: dict, acting_user,
                           before=before, after=after)
     project.refresh_from_db()
     return project
+
+
+def _create_investor(name: str, acting_user) -> Enterprise:
+    """A company named on a project form but not yet in the registry, added to it (audited there)."""
+    try:
+        return save_enterprise(None, data={"name": name.strip()}, acting_user=acting_user)
+    except ValidationError as exc:
+        messages = exc.messages if not hasattr(exc, "error_dict") else [m for ms in exc.message_dict.values() for m in ms]
+        raise ValidationError({"investor": messages}) from exc
+
+
+def _answers_for(user, department) -> bool:
+    """The registering user can be the project's responsible officer: an officer of its department."""
+    return (permissions.role_of(user) == Role.OFFICER and department is not None
+            and getattr(department, "pk", department) == user.department_id)
+
+
+def check_plan(planned: dict) -> None:
+    """Refuse a milestone plan (planned-date field → date or None) with dates before 2000, beyond
+    the planning horizon or running backwards along the pipeline; errors keyed by field."""
+    fields = {PLANNED_DATE_FIELD[s]: s.label for s in PLANNED_STAGES}
+    errors = common.plan_errors({f: planned.get(f) for f in fields}, fields)
+    if errors:
+        raise ValidationError(errors)
 
 
 def check_name_free(project: InvestmentProject) -> None:
@@ -125,24 +172,13 @@ def update_plan(project: InvestmentProject, *, planned: dict, acting_user,
                 expected_version: int | None = None) -> InvestmentProject:
     """Set the milestone plan (planned date per stage, keys as in :data:`PLANNED_DATE_FIELD`'s
     values). Same permission and optimistic check as :func:`update_project` (409 on a stale
-    version); planned dates must not run backwards along the pipeline. One audit row."""
+    version); planned dates lie between 2000 and the planning horizon and must not run backwards
+    along the pipeline (:func:`check_plan`). One audit row."""
     permissions.require(permissions.can_edit_project(acting_user, project), "您只能修改本部门项目的计划节点。")
     unknown = set(planned) - set(PLANNED_DATE_FIELD.values())
     if unknown:
         raise ValueError(f"not planned-date fields: {sorted(unknown)}")
-    errors = {}
-    previous = None
-    for stage in PLANNED_STAGES:
-        field = PLANNED_DATE_FIELD[stage]
-        on = planned.get(field)
-        if on is None:
-            continue
-        if previous and on < previous[1]:
-            errors[field] = (f"计划{stage.label}日期 {on:%Y-%m-%d} 不能早于计划{previous[0].label}日期 "
-                             f"{previous[1]:%Y-%m-%d}。")
-        previous = (stage, on)
-    if errors:
-        raise ValidationError(errors)
+    check_plan(planned)
     with transaction.atomic():
         current = lock_project(project, expected_version)
         before = snapshot(current)

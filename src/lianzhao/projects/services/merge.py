@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from lianzhao.accounts import permissions
@@ -11,7 +12,7 @@ from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
 from lianzhao.core.i18n import in_data_language
 from lianzhao.projects.choices import EventKind
-from lianzhao.projects.models import InvestmentChange, InvestmentProject, ProjectEvent, ProjectFile
+from lianzhao.projects.models import FundsInPlace, InvestmentChange, InvestmentProject, ProjectEvent, ProjectFile
 from lianzhao.projects.services import common
 from lianzhao.projects.services.locking import lock_project
 
@@ -20,7 +21,8 @@ from lianzhao.projects.services.locking import lock_project
 def merge_projects(keep: InvestmentProject, duplicate: InvestmentProject, *, acting_user,
                    note: str = "") -> InvestmentProject:
     """Merge ``duplicate`` into ``keep`` (one identity per project): the duplicate's timeline events,
-    files and investment changes move to ``keep``; projects earlier merged into the duplicate now
+    files, investment changes and funds in place move to ``keep`` (funds recorded on both — same day,
+    source and amount — only once); projects earlier merged into the duplicate now
     point at ``keep``; ``keep`` gets a merge event; both projects' ``last_event_on`` is recomputed;
     the duplicate is marked ``merged_into`` and drops out of every list and total. One transaction;
     two audit rows, one per project.
@@ -47,6 +49,13 @@ def merge_projects(keep: InvestmentProject, duplicate: InvestmentProject, *, act
         moved_events = ProjectEvent.objects.filter(project=dup).update(project=kept)
         moved_files = ProjectFile.objects.filter(project=dup).update(project=kept)
         moved_changes = InvestmentChange.objects.filter(project=dup).update(project=kept)
+        # The same money recorded on both projects (same day, source and amount) counts once: the
+        # duplicate's copy goes; every other entry moves.
+        repeated = FundsInPlace.objects.filter(project=dup).filter(Exists(FundsInPlace.objects.filter(
+            project=kept, on=OuterRef("on"), source=OuterRef("source"), amount=OuterRef("amount"))))
+        dropped_funds = repeated.count()
+        repeated.delete()
+        moved_funds = FundsInPlace.objects.filter(project=dup).update(project=kept)
         InvestmentProject.all_objects.filter(merged_into=dup).update(merged_into=kept)
         dup.merged_into = kept
         dup.merged_at = timezone.now()
@@ -58,7 +67,9 @@ def merge_projects(keep: InvestmentProject, duplicate: InvestmentProject, *, act
         # event date (after the saves above, which wrote the dates read before the move).
         InvestmentProject.all_objects.filter(pk__in=[kept.pk, dup.pk]).refresh_last_event_on()
         summary = (f"合并重复项目“{dup.name}”（编号 {dup.pk}）：移入 {moved_events} 条动态、"
-                   f"{moved_files} 个材料、{moved_changes} 条投资变更")
+                   f"{moved_files} 个材料、{moved_changes} 条投资变更、{moved_funds} 笔到位资金")
+        if dropped_funds:
+            summary += f"（另有 {dropped_funds} 笔与本项目已登记的到位资金相同，只计一次，未移入）"
         ProjectEvent.objects.create(project=kept, kind=EventKind.MERGE, occurred_on=common.today(),
                                     actor=acting_user, text=summary + (f"。{note}" if note else "。"))
         record_change(actor=acting_user, action=AuditAction.UPDATE, obj=dup, before=before_dup,

@@ -91,19 +91,25 @@ def change_stage(project: InvestmentProject, to_stage: str, *, acting_user, on: 
             setattr(current, field, value)
         current.version += 1
         current.save()
-        text = note or f"阶段变更：{ProjectStage(from_label).label} → {ProjectStage(to_stage).label}"
+        # The entry says "A → B" itself: its text is the user's note only, and what the stage recorded
+        # goes in as values (the signing's amount and counterparty …), rendered in the reader's language.
         event = ProjectEvent.objects.create(project=current, kind=EventKind.STAGE_CHANGE, occurred_on=on,
                                             actor=acting_user, from_stage=from_label, to_stage=to_stage,
-                                            text=text)
+                                            text=note, params=_params(values))
         after = snapshot(current)
         with stored_file_cleanup() as stored:
             if checked is not None:
                 stored.append(store_file(current, to_stage, upload, checked, acting_user))
                 after["evidence_file"] = file_summary(stored[-1])
             record_change(actor=acting_user, action=AuditAction.UPDATE, obj=current, before=before,
-                          after=after, reason=f"阶段变更 {from_label}→{to_stage}")
+                          after=after, reason=f"阶段变更：{ProjectStage(from_label).label} → {ProjectStage(to_stage).label}")
     project.refresh_from_db()
     return event
+
+
+def _params(values: dict) -> dict:
+    """Evidence values as the timeline keeps them: JSON-ready text, empty ones left out."""
+    return {k: f"{v:.2f}" if isinstance(v, Decimal) else str(v) for k, v in values.items() if v not in (None, "")}
 
 
 def _last_stage_date(project: InvestmentProject) -> dt.date | None:

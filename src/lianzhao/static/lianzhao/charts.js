@@ -11,11 +11,20 @@
 
   var PALETTE = ["#b0b7c3", "#9ecae1", "#4292c6", "#08519c"];
 
+  // Every word a chart prints comes from the page (json_script "chart-labels", translated on the
+  // server into the reader's language): nothing here is Chinese or English.
+  var L = {};
+  function t(key) { return L[key] == null ? key : L[key]; }
+  function loadLabels() {
+    var el = document.getElementById("chart-labels");
+    if (el) { L = JSON.parse(el.textContent); }
+  }
+
   var builders = {
     funnel: function (data) {
       var items = data.funnel.map(function (d) { return { name: d.stage, value: d.count }; });
       return {
-        tooltip: { trigger: "item", formatter: function (p) { return esc(p.name) + "：" + esc(p.value) + " 个"; } },
+        tooltip: { trigger: "item", formatter: function (p) { return esc(p.name) + t("colon") + esc(p.value) + t("unit_projects"); } },
         series: [{
           type: "funnel", sort: "none", left: "10%", width: "80%", minSize: "8%", gap: 2,
           label: { show: true, position: "inside", formatter: function (p) { return p.name + " " + p.value; } },
@@ -29,9 +38,10 @@
         grid: { left: 100, right: 24, top: 10, bottom: 24 },
         tooltip: { trigger: "item", formatter: function (p) {
           var row = rows[p.dataIndex];
-          return esc(row.name) + "<br>" + esc(row.amount.toFixed(2)) + " 亿元，" + esc(row.count) + " 个项目";
+          return esc(row.name) + "<br>" + esc(row.amount.toFixed(2)) + t("unit_yi") + t("comma") + esc(row.count) +
+            t("unit_projects");
         } },
-        xAxis: { type: "value", name: "亿元" },
+        xAxis: { type: "value", name: t("yi") },
         yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
         series: [{ type: "bar", data: rows.map(function (r) { return r.amount; }), itemStyle: { color: "#2f6fb5" } }],
       };
@@ -59,8 +69,9 @@
         tooltip: { formatter: function (p) {
           if (p.dataType !== "node") { return ""; }
           var n = p.data.raw;
-          return "<b>" + esc(n.name) + "</b>（" + esc(n.position) + "）<br>本地企业：" + esc(n.local) +
-            (n.leaders ? "，链主：" + esc(n.leaders) : "") + "<br>行业代码：" + esc(n.codes.join("、"));
+          return "<b>" + esc(n.name) + "</b>" + t("open") + esc(n.position) + t("close") + "<br>" + t("local_firms") +
+            esc(n.local) + (n.leaders ? t("comma") + t("chain_leaders") + esc(n.leaders) : "") + "<br>" + t("gbt_codes") +
+            esc(n.codes.join(t("list_sep")));
         } },
         series: [{
           type: "graph", layout: "none", roam: true, top: 40, left: 30, right: 140, bottom: 20,
@@ -85,8 +96,8 @@
         tooltip: { formatter: function (p) {
           if (p.dataType !== "node") { return ""; }
           var n = p.data.raw;
-          return "<b>" + esc(n.name) + "</b>（" + esc(n.label) + "）<br>本地需求 " + esc(n.demand) + " 亿元，外溢 " +
-            esc(n.leakage) + " 亿元<br>" + esc(n.reason);
+          return "<b>" + esc(n.name) + "</b>" + t("open") + esc(n.label) + t("close") + "<br>" + t("local_demand") +
+            esc(n.demand) + t("unit_yi") + t("comma") + t("leakage") + esc(n.leakage) + t("unit_yi") + "<br>" + esc(n.reason);
         } },
         series: [{ type: "graph", layout: "none", roam: true, top: 40, left: 30, right: 160, bottom: 20,
                    edgeSymbol: ["none", "arrow"], edgeSymbolSize: 6,
@@ -104,7 +115,8 @@
         tooltip: { formatter: function (p) {
           if (p.dataType === "edge") {
             var l = p.data.raw;
-            return esc(l.source) + " → " + esc(l.target) + "：" + esc(l.value) + " 亿元" + (l.named ? "（报道所列）" : "");
+            return esc(l.source) + " → " + esc(l.target) + t("colon") + esc(l.value) + t("unit_yi") +
+              (l.named ? t("named_in_report") : "");
           }
           return esc(p.name);
         } },
@@ -130,7 +142,7 @@
         tooltip: { formatter: function (p) {
           if (p.dataType === "edge") {
             var l = p.data.raw;
-            return esc(l.label) + "：" + esc(l.note) + "<br><small>" + esc(l.citation) + "</small>";
+            return esc(l.label) + t("colon") + esc(l.note) + "<br><small>" + esc(l.citation) + "</small>";
           }
           return esc(p.name);
         } },
@@ -142,18 +154,36 @@
     rates: function (data) {
       var d = data.rates, rows = d.rows;
       return {
-        legend: { top: 0, data: ["签约转化率", "投产转化率"] },
+        legend: { top: 0, data: [t("signed_rate"), t("production_rate")] },
         grid: { left: 130, right: 30, top: 30, bottom: 24 },
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (ps) {
           var row = rows[ps[0].dataIndex];
-          return esc(row.name) + "（线索 " + esc(row.leads) + " 个）<br>签约转化率 " + esc(row.signed_rate) +
-            "%<br>投产转化率 " + esc(row.production_rate) + "%";
+          return esc(row.name) + t("open") + t("leads") + esc(row.leads) + t("unit_projects") + t("close") + "<br>" +
+            t("signed_rate") + " " + esc(row.signed_rate) + "%<br>" + t("production_rate") + " " + esc(row.production_rate) + "%";
         } },
         xAxis: { type: "value", name: "%", max: 100 },
         yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
         series: [
-          { name: "签约转化率", type: "bar", data: rows.map(function (r) { return r.signed_rate; }), itemStyle: { color: "#2f6fb5" } },
-          { name: "投产转化率", type: "bar", data: rows.map(function (r) { return r.production_rate; }), itemStyle: { color: "#15803d" } },
+          { name: t("signed_rate"), type: "bar", data: rows.map(function (r) { return r.signed_rate; }), itemStyle: { color: "#2f6fb5" } },
+          { name: t("production_rate"), type: "bar", data: rows.map(function (r) { return r.production_rate; }), itemStyle: { color: "#15803d" } },
+        ],
+      };
+    },
+    months: function (data) {
+      var rows = data.months || [];
+      return {
+        legend: { top: 0, data: [t("signed_total"), t("funds_total")] },
+        grid: { left: 50, right: 16, top: 30, bottom: 40 },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (ps) {
+          var row = rows[ps[0].dataIndex];
+          return esc(row.name) + "<br>" + t("signed_total") + t("colon") + esc(row.signed.toFixed(2)) + t("unit_yi") +
+            "<br>" + t("funds_total") + t("colon") + esc(row.funds.toFixed(2)) + t("unit_yi");
+        } },
+        xAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { rotate: rows.length > 6 ? 45 : 0 } },
+        yAxis: { type: "value", name: t("yi") },
+        series: [
+          { name: t("signed_total"), type: "bar", data: rows.map(function (r) { return r.signed; }), itemStyle: { color: "#2f6fb5" } },
+          { name: t("funds_total"), type: "bar", data: rows.map(function (r) { return r.funds; }), itemStyle: { color: "#15803d" } },
         ],
       };
     },
@@ -161,6 +191,7 @@
 
   function draw(root) {
     if (typeof echarts === "undefined") { return; }
+    loadLabels();
     var script = document.getElementById("chart-data");
     if (!script) { return; }
     var data = JSON.parse(script.textContent);

@@ -1,0 +1,49 @@
+"""At 390 px (a phone) no main page scrolls sideways: tables scroll inside their containers, cards
+and forms wrap, stage badges keep their word on one line."""
+
+from __future__ import annotations
+
+import pytest
+
+from lianzhao.projects.models import InvestmentProject
+from tests.conftest import needs_data
+
+pytestmark = [pytest.mark.browser, needs_data]
+
+OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+
+def _pages(project, enterprise) -> list[str]:
+    return ["/", "/?period=2025-Q1", "/industries/", "/industries/nev/", "/analysis/", "/analysis/gaps/nev/", "/analysis/synergy/",
+            "/projects/", f"/projects/{project.pk}/", "/projects/new/", "/projects/mine/", "/enterprises/",
+            f"/enterprises/{enterprise}/", "/dispatch/?week=2025-W13", "/dispatch/targets/", "/dispatch/analytics/",
+            "/audit/", "/jobs/"]
+
+
+def test_no_main_page_scrolls_sideways_at_390_px(browser, live_server, transactional_db, demo):
+    project = InvestmentProject.objects.filter(officer__username="officer").order_by("pk").first()
+    enterprise = project.investor_id or InvestmentProject.objects.exclude(investor=None).first().investor_id
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    base = live_server.url
+    page.goto(f"{base}/")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", "lianzhao-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    wide = {}
+    for path in _pages(project, enterprise):
+        response = page.goto(f"{base}{path}")
+        assert response.status == 200, path
+        page.wait_for_load_state("load")
+        overflow = page.evaluate(OVERFLOW)
+        if overflow > 0:
+            wide[path] = overflow
+    page.goto(f"{base}/projects/")
+    badge_heights = [round(box["height"]) for box in page.locator(".stage").evaluate_all(
+        "(els) => els.map((el) => { const r = el.getBoundingClientRect(); return {height: r.height}; })")]
+    context.close()
+    assert wide == {}, f"pages wider than the screen (px): {wide}"
+    assert badge_heights and max(badge_heights) < 30, "a stage badge wraps onto several lines"
