@@ -284,16 +284,17 @@ MEDIA_ROOT = VAR_DIR / "uploads"
 # names (a changed file gets a new name, so browsers may keep each one for a year: whitenoise sends
 # "immutable") and gzip/brotli copies beside them. `lianzhao migrate` and `lianzhao serve` collect
 # them (lianzhao.core.staticfiles.ensure_collected) whenever the installed files changed; a front
-# proxy may serve STATIC_ROOT itself. With DEBUG on, whitenoise also serves the package's files as
-# they are edited.
+# proxy may serve STATIC_ROOT itself. Whitenoise also serves the package's own files by their plain
+# names: what a page links when a file was not collected (core/staticfiles.CollectedStaticStorage),
+# and, with DEBUG on, every file as it is edited.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or VAR_DIR / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Readable by a front proxy, unlike uploads (FILE_UPLOAD_PERMISSIONS): these files are public.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    "staticfiles": {"BACKEND": "lianzhao.core.staticfiles.CollectedStaticStorage",
                     "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755}},
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploads are written readable by their owner only, like the database and backups.

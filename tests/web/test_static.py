@@ -41,3 +41,18 @@ def test_static_files_are_collected_again_only_when_they_changed(tmp_path):
         assert staticfiles.ensure_collected() is True
         hashed = [p.name for p in (tmp_path / "static" / "lianzhao").iterdir()]
         assert any(re.fullmatch(r"app\.[0-9a-f]{12}\.css\.gz", name) for name in hashed)
+
+
+def test_a_file_left_uncollected_is_linked_by_its_plain_name_and_still_served(client, personas, tmp_path, caplog):
+    # STATIC_ROOT empty (never collected, or lost): pages still render, and the files they name come
+    # from the package, so the installation keeps working until the next `lianzhao migrate`.
+    client.force_login(personas["leader"])
+    with override_settings(STATIC_ROOT=tmp_path / "empty"), caplog.at_level("WARNING", logger="lianzhao.static"):
+        response = client.get(reverse("dashboard"))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert 'href="/static/lianzhao/app.css"' in body
+        assert 'src="/static/vendor/echarts/echarts.min.js"' in body
+        served = client.get("/static/lianzhao/app.css")
+        assert served.status_code == 200 and b"".join(served.streaming_content if served.streaming else [served.content])
+    assert "lianzhao/app.css" in caplog.text and "lianzhao migrate" in caplog.text
