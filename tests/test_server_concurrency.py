@@ -28,6 +28,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from django.conf import settings
 
 from tests.conftest import needs_data
 
@@ -61,6 +62,8 @@ def _env(var_dir) -> dict[str, str]:
     env["PYTHONFAULTHANDLER"] = "1"  # a native crash prints the threads' stacks to the log
     env["LIANZHAO_WEB_WORKERS"] = "2"
     env["LIANZHAO_WEB_THREADS"] = "8"
+    # The static files this test run collected (tests/conftest.py): the same files, not collected again.
+    env["STATIC_ROOT"] = str(settings.STATIC_ROOT)
     return env
 
 

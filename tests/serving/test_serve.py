@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc")
 
@@ -62,7 +63,9 @@ def _free_port() -> int:
 def install(tmp_path_factory):
     """A migrated installation with one leader account (the environment the children inherit)."""
     var = tmp_path_factory.mktemp("serve-var")
-    env = {**os.environ, "LIANZHAO_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "lianzhao.settings"}
+    # STATIC_ROOT: the static files this test run collected (tests/conftest.py), not collected again.
+    env = {**os.environ, "LIANZHAO_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "lianzhao.settings",
+           "STATIC_ROOT": str(settings.STATIC_ROOT)}
     lz = [sys.executable, "-m", "lianzhao"]
     subprocess.run([*lz, "migrate", "--no-input", "-v", "0"], env=env, check=True, timeout=300)
     subprocess.run([*lz, "shell", "-c",

@@ -222,10 +222,10 @@ def test_the_export_runs_a_fixed_number_of_queries(client, personas, make_projec
     client.force_login(personas["leader"])
     for _ in range(12):
         make_project(stage="signed")
-    # session + user, light rule, the projects with their related rows (ledger choices included) in
-    # one query, and the allowed values of the 填表说明 sheet (industries, departments, officers, the
-    # ledger's choice lists).
-    with django_assert_num_queries(8):
+    # session + user, light rule, the filter's ledger choice lists, the projects with their related
+    # rows (ledger choices included) in one query, and the allowed values of the 填表说明 sheet
+    # (industries, departments, officers, the ledger's active choices).
+    with django_assert_num_queries(9):
         response = client.get(reverse("project_export"), {"stage": ["lead", "signed"]})
     assert len(list(openpyxl.load_workbook(io.BytesIO(response.content))["项目"].iter_rows(min_row=2))) == 12
 

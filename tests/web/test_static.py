@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.test import override_settings
 from django.urls import reverse
 
@@ -56,3 +58,5 @@ def test_a_file_left_uncollected_is_linked_by_its_plain_name_and_still_served(cl
         served = client.get("/static/lianzhao/app.css")
         assert served.status_code == 200 and b"".join(served.streaming_content if served.streaming else [served.content])
     assert "lianzhao/app.css" in caplog.text and "lianzhao migrate" in caplog.text
+    with pytest.raises(ValueError):  # a name that is no file at all stays a mistake, collected or not
+        staticfiles_storage.url("lianzhao/no-such-file.css")

@@ -18,8 +18,10 @@ import hashlib
 import io
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -30,9 +32,9 @@ log = logging.getLogger("lianzhao.static")
 
 class CollectedStaticStorage(CompressedManifestStaticFilesStorage):
     """Whitenoise's compressed manifest storage (hashed names, gzip and brotli copies), forgiving a
-    name missing from the manifest: the page links the plain name (served from the package by
-    whitenoise's finders) and a warning names the file, once per file (the storage lives as long as the
-    process)."""
+    file of the package missing from the manifest (a name that is no file at all is still an error):
+    the page links the plain name (served from the package by whitenoise's finders) and a warning
+    names the file, once per file (the storage lives as long as the process)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +43,9 @@ class CollectedStaticStorage(CompressedManifestStaticFilesStorage):
     def stored_name(self, name):
         try:
             return super().stored_name(name)
-        except ValueError:  # not in the manifest (manifest_strict): not collected
+        except ValueError:  # not in the manifest (manifest_strict)
+            if finders.find(urlsplit(name).path) is None:
+                raise  # no such file at all: a mistake in a template, or whitenoise probing a name
             if name not in self._missing_warned:
                 self._missing_warned.add(name)
                 log.warning("静态文件 %s 不在已收集的文件清单中（%s）：按原文件名提供。请运行 lianzhao migrate "
