@@ -12,6 +12,9 @@ LIANZHAO_JOB_RETENTION_DAYS  days a finished background job and its result file 
 LIANZHAO_HEAVY_REQUESTS  PDF/Excel documents built at once by all web processes (default: half the CPUs, ≥ 1)
 LIANZHAO_HEAVY_WAIT      seconds a document request waits for its turn before a 503 (default: 60)
 LIANZHAO_DISTRICT the district's 6-digit division code (default: the one county-level region in the database)
+LIANZHAO_DIGEST   1: the daily e-mail digest of what is due may be sent (needs EMAIL_HOST; default off)
+LIANZHAO_SITE_URL the address users open lianzhao at, e.g. https://zhaoshang.intranet.example — links in
+                  the digest are made absolute with it (default: none, the digest shows paths)
 LOG_LEVEL         DEBUG/INFO/WARNING/ERROR (default: INFO: one line per request)
 
 Production behind HTTPS (see docs/operations.md):
@@ -225,6 +228,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lianzhao@localhost").
 DIGEST_ENABLED = env_bool("LIANZHAO_DIGEST", False)
 if DIGEST_ENABLED and not EMAIL_HOST:
     raise ImproperlyConfigured("LIANZHAO_DIGEST=1 needs EMAIL_HOST (the SMTP server that sends the daily digest)")
+SITE_URL = os.environ.get("LIANZHAO_SITE_URL", "").strip().rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", SITE_URL):
+    raise ImproperlyConfigured(f"LIANZHAO_SITE_URL must be scheme://host[:port][/path], not {SITE_URL!r}")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -1,7 +1,8 @@
 """The optional daily e-mail digest (每日待办提醒): each user with an e-mail address and something due
 or overdue (:func:`lianzhao.aftercare.reminders.reminders_for`) gets one plain-text message. Off
 unless ``LIANZHAO_DIGEST=1`` and an SMTP server (``EMAIL_HOST``) are configured — lianzhao runs
-offline and sends nothing by default. Run daily by ``lianzhao digest`` (cron or a systemd timer) or
+offline and sends nothing by default. Links are absolute when ``LIANZHAO_SITE_URL`` names the address
+users open lianzhao at, else paths. Run daily by ``lianzhao digest`` (cron or a systemd timer) or
 as the background job ``aftercare.digest``."""
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def message_for(user, today: dt.date) -> str | None:
         when = f"{r.due_on:%Y-%m-%d}" if r.due_on else ""
         flag = "【已逾期】" if r.overdue else ""
         lines.append(f"- {flag}[{KIND_LABELS[r.kind]}] {r.title} {when} {r.detail}".rstrip()
-                     + f"  {reverse(r.url_name, args=r.url_args)}")
+                     + f"  {settings.SITE_URL}{reverse(r.url_name, args=r.url_args)}")
     if reminders.more:
         lines.append(f"另有 {reminders.more} 项未列出，请登录链招查看。")
     lines += ["", "—— 链招每日待办提醒（自动发送，请勿回复）"]
