@@ -128,8 +128,8 @@ def _count(client, url, params):
     # stalled (order, then details of the previewed rows), industries, departments, new leads,
     # moves, the week's funds entries, light candidates, targets; enterprise service: overdue
     # requests (count, rows), departments' rates (answers, ratings, overdue now, departments),
-    # overdue landing steps (count, rows), steps done in the week.
-    ("weekly_report", {"week": WEEK}, 25),
+    # overdue landing steps (count, rows), steps done in the week (count, rows).
+    ("weekly_report", {"week": WEEK}, 26),
     # session + user, default year, targets, YTD signed (2), YTD counts, YTD funds, departments; the
     # handling departments' service ranking (answers due, ratings, overdue now, departments).
     ("targets", {}, 13),

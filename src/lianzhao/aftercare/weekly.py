@@ -15,6 +15,7 @@ from lianzhao.aftercare.choices import TicketStatus
 from lianzhao.aftercare.models import LandingStep, Ticket
 from lianzhao.core.i18n import in_data_language
 from lianzhao.core.tables import Column, Table
+from lianzhao.projects.models import InvestmentProject
 
 OVERDUE_AS_OF_DEFINITION = (
     "超期未答复：截至数据截至日已分派、首次办理时限早于截至日、截至日仍未答复（尚未答复或首次答复晚于截至日）的诉求；"
@@ -32,8 +33,9 @@ class ServiceReport:
     overdue_steps: int = 0
 
 
-def _officer(user) -> str:
-    return str(user) if user else ""
+def _officer(display_name: str | None, username: str | None) -> str:
+    """A user's name as ``str(user)`` gives it, read from two columns (no model instance)."""
+    return display_name or username or ""
 
 
 def overdue_tickets_as_of(as_of: dt.date):
@@ -44,18 +46,31 @@ def overdue_tickets_as_of(as_of: dt.date):
     return Ticket.objects.filter(first_late | reopened_late)
 
 
+def _capped(queryset, fields: tuple, limit: int | None) -> tuple[list, int | None]:
+    """The rows as dicts of ``fields`` (``limit`` of them in a preview) and, in a preview, the exact
+    count (counted without the joins the fields need)."""
+    rows = queryset.values(*fields)
+    if limit is None:
+        return list(rows), None
+    return list(rows[:limit]), queryset.order_by().count()
+
+
+TICKET_FIELDS = ("pk", "status", "routed_on", "deadline", "first_deadline", "description", "enterprise__name",
+                 "category__name", "department__name", "enterprise__service_assignment__officer__display_name",
+                 "enterprise__service_assignment__officer__username")
+
+
 def _overdue_tickets_table(as_of: dt.date, limit: int | None) -> Table:
-    queryset = (overdue_tickets_as_of(as_of).select_related("enterprise", "category", "department",
-                                                             "enterprise__service_assignment__officer")
-                .order_by("deadline", "pk"))
-    count = queryset.count() if limit is not None else None
+    # Plain values, not model instances: the full report lists every overdue request.
+    found, count = _capped(overdue_tickets_as_of(as_of).order_by("deadline", "pk"), TICKET_FIELDS, limit)
     rows = []
-    for t in queryset[:limit] if limit is not None else queryset:
-        deadline = t.deadline if t.status == TicketStatus.REOPENED else t.first_deadline
-        assignment = getattr(t.enterprise, "service_assignment", None)
-        rows.append([t.pk, t.enterprise.name, t.category.name, t.department.name if t.department else "",
-                     t.routed_on, deadline, (as_of - deadline).days, t.status_label,
-                     _officer(assignment.officer) if assignment else "", t.description[:80]])
+    for t in found:
+        deadline = t["deadline"] if t["status"] == TicketStatus.REOPENED else t["first_deadline"]
+        rows.append([t["pk"], t["enterprise__name"], t["category__name"], t["department__name"] or "",
+                     t["routed_on"], deadline, (as_of - deadline).days, TicketStatus(t["status"]).label,
+                     _officer(t["enterprise__service_assignment__officer__display_name"],
+                              t["enterprise__service_assignment__officer__username"]),
+                     t["description"][:80]])
     return Table(key="overdue_tickets", title="超期未答复的企业诉求（红色）", row_count=count,
                  columns=[Column("编号", "int", 8), Column("企业", "text", 28), Column("类别", "text", 10),
                           Column("承办部门", "text", 16), Column("分派日期", "date", 12), Column("办理时限", "date", 12),
@@ -82,29 +97,40 @@ def service_table(year: int, as_of: dt.date) -> Table:
                  empty_text="尚未设定承办部门。")
 
 
-def _step_row(s: LandingStep) -> list:
-    project = s.checklist.project
-    return [project.name, s.name, s.department.name if s.department else "未指定", s.due_on,
-            project.department.name, _officer(project.officer)]
+STEP_FIELDS = ("pk", "due_on", "done_on", "reference", "name", "department__name", "checklist__project__name",
+               "checklist__project__department__name", "checklist__project__officer__display_name",
+               "checklist__project__officer__username", "file__original_name")
+
+
+def _step_row(s: dict) -> list:
+    return [s["checklist__project__name"], s["name"], s["department__name"] or "未指定", s["due_on"],
+            s["checklist__project__department__name"],
+            _officer(s["checklist__project__officer__display_name"], s["checklist__project__officer__username"])]
 
 
 def _steps_tables(week_start: dt.date, as_of: dt.date, limit: int | None) -> list[Table]:
-    related = ("checklist__project__department", "checklist__project__officer", "department")
-    late = (LandingStep.objects.filter(due_on__lt=as_of).filter(Q(done_on__isnull=True) | Q(done_on__gt=as_of))
-            .filter(checklist__project__merged_into__isnull=True).select_related(*related).order_by("due_on", "pk"))
-    count = late.count() if limit is not None else None
-    late_rows = [[*_step_row(s), (as_of - s.due_on).days] for s in (late[:limit] if limit is not None else late)]
-    done = (LandingStep.objects.filter(done_on__gte=week_start, done_on__lte=as_of)
-            .select_related(*related, "file").order_by("done_on", "pk"))
-    done_rows = [[*_step_row(s), s.done_on, s.reference or (s.file.original_name if s.file else "")] for s in done]
+    # Late on as_of: open, or done only after it. Written as two index ranges on (done_on, due_on),
+    # and merged duplicates left out by a small subquery, so SQLite starts from the late steps rather
+    # than from every project.
+    merged = InvestmentProject.all_objects.filter(merged_into__isnull=False).values("pk")
+    not_merged = ~Q(checklist__project_id__in=merged)
+    late = (LandingStep.objects.filter(Q(done_on__isnull=True, due_on__lt=as_of)
+                                       | Q(done_on__gt=as_of, due_on__lt=as_of))
+            .filter(not_merged).order_by("due_on", "pk"))
+    late_found, late_count = _capped(late, STEP_FIELDS, limit)
+    late_rows = [[*_step_row(s), (as_of - s["due_on"]).days] for s in late_found]
+    done = (LandingStep.objects.filter(done_on__gte=week_start, done_on__lte=as_of).filter(not_merged)
+            .order_by("done_on", "pk"))
+    done_found, done_count = _capped(done, STEP_FIELDS, limit)
+    done_rows = [[*_step_row(s), s["done_on"], s["reference"] or s["file__original_name"] or ""] for s in done_found]
     head = [Column("项目名称", "text", 28), Column("事项", "text", 14), Column("责任部门", "text", 16),
             Column("期限", "date", 12), Column("项目责任部门", "text", 14), Column("项目责任人", "text", 12)]
     return [
-        Table(key="steps_overdue", title="逾期未办结的落地事项（高效办成一件事）", row_count=count,
+        Table(key="steps_overdue", title="逾期未办结的落地事项（高效办成一件事）", row_count=late_count,
               columns=[*head, Column("逾期天数", "int", 10)], rows=late_rows, notes=[STEPS_OVERDUE_DEFINITION],
               empty_text="没有逾期的落地事项。"),
-        Table(key="steps_done", title="本周办结的落地事项", columns=[*head, Column("办结日期", "date", 12),
-                                                                 Column("文号/材料", "text", 24)],
+        Table(key="steps_done", title="本周办结的落地事项", row_count=done_count,
+              columns=[*head, Column("办结日期", "date", 12), Column("文号/材料", "text", 24)],
               rows=done_rows, notes=[STEPS_DONE_DEFINITION], empty_text="本周没有办结的落地事项。"),
     ]
 
