@@ -92,11 +92,12 @@ def test_the_weekly_preview_caps_the_step_lists_keeps_their_counts_and_skips_mer
     for project in (kept, duplicate):
         checklist = LandingChecklist.objects.create(project=project, started_on=D(2025, 1, 1))
         for i in range(4):
-            LandingStep.objects.create(checklist=checklist, name=f"逾期{i}", due_on=D(2025, 3, 1))
+            LandingStep.objects.create(checklist=checklist, name=f"逾期{i}", due_on=D(2025, 3, 4 - i))
             LandingStep.objects.create(checklist=checklist, name=f"办结{i}", due_on=D(2025, 2, 1),
                                        done_on=D(2025, 3, 25), reference=f"文号{i}")
     late, done = service_report(D(2025, 3, 24), D(2025, 3, 30), year=2025, preview=3).sheets[1]["tables"]
     assert (len(late.rows), late.row_count, len(done.rows), done.row_count) == (3, 4, 3, 4)
     assert {r[0] for r in late.rows + done.rows} == {kept.name}
+    assert [r[1] for r in late.rows] == ["逾期3", "逾期2", "逾期1"]  # earliest due first
     full_late, full_done = service_report(D(2025, 3, 24), D(2025, 3, 30), year=2025).sheets[1]["tables"]
     assert (len(full_late.rows), len(full_done.rows)) == (4, 4) and full_late.row_count is None

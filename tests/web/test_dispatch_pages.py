@@ -127,9 +127,10 @@ def _count(client, url, params):
     # investment changes by department (week, year), funds in place by department (week, year),
     # stalled (order, then details of the previewed rows), industries, departments, new leads,
     # moves, the week's funds entries, light candidates, targets; enterprise service: overdue
-    # requests (count, rows), departments' rates (answers, ratings, overdue now, departments),
-    # overdue landing steps (count, rows), steps done in the week (count, rows).
-    ("weekly_report", {"week": WEEK}, 26),
+    # requests, departments' rates (answers, ratings, overdue now, departments), overdue landing
+    # steps, steps done in the week — each list reads its ordered ids, then (only when there are
+    # some, not here) the previewed rows.
+    ("weekly_report", {"week": WEEK}, 23),
     # session + user, default year, targets, YTD signed (2), YTD counts, YTD funds, departments; the
     # handling departments' service ranking (answers due, ratings, overdue now, departments).
     ("targets", {}, 13),

@@ -48,11 +48,15 @@ def overdue_tickets_as_of(as_of: dt.date):
 
 def _capped(queryset, fields: tuple, limit: int | None) -> tuple[list, int | None]:
     """The rows as dicts of ``fields`` (``limit`` of them in a preview) and, in a preview, the exact
-    count (counted without the joins the fields need)."""
-    rows = queryset.values(*fields)
+    count. A preview reads the ordered ids of every matching row first (the count, and the first
+    ``limit``) and joins the related tables for those rows only — SQLite would otherwise join every
+    matching row before sorting them."""
     if limit is None:
-        return list(rows), None
-    return list(rows[:limit]), queryset.order_by().count()
+        return list(queryset.values(*fields)), None
+    ids = list(queryset.values_list("pk", flat=True))
+    first = {pk: i for i, pk in enumerate(ids[:limit])}
+    rows = sorted(queryset.model.objects.filter(pk__in=list(first)).values(*fields), key=lambda r: first[r["pk"]])
+    return rows, len(ids)
 
 
 TICKET_FIELDS = ("pk", "status", "routed_on", "deadline", "first_deadline", "description", "enterprise__name",
