@@ -88,6 +88,28 @@ def test_entering_annual_output_adds_the_operation_phase(demo, client):
     assert 'id="impact-operation"' in body
 
 
+def test_the_ledgers_expected_output_feeds_the_operation_phase_unless_the_analyst_sets_one(demo, client, demo_users):
+    from decimal import Decimal
+
+    from lianzhao.analysis.models import ProjectImpactInput
+
+    project = InvestmentProject.objects.filter(chain_node__isnull=False, expected_output__isnull=True,
+                                               amount__isnull=False).order_by("pk").first()
+    client.force_login(demo_users["analyst"])
+    body = client.get(reverse("impact_card", args=[project.pk])).content.decode()
+    assert 'id="impact-operation"' not in body and "未填预计年产值，无法计算运营期影响" in body
+    project.expected_output = Decimal("4.00")  # the officer fills 预计年产值 in the ledger
+    project.save()
+    impact = project_impact(project, engine.regional_context(demo))
+    assert impact.card.phases["operation"].rows.loc["output", "direct"] == pytest.approx(4.0 * 1e4)
+    body = client.get(reverse("impact_card", args=[project.pk])).content.decode()
+    assert 'id="impact-operation"' in body and "项目台账的预计年产值（责任人填报）" in body
+    ProjectImpactInput.objects.create(project=project, annual_output=Decimal("6.00"))  # the analyst's figure wins
+    impact = project_impact(project, engine.regional_context(demo))
+    assert impact.card.phases["operation"].rows.loc["output", "direct"] == pytest.approx(6.0 * 1e4)
+    assert impact.output_basis.startswith("测算假设中指定")
+
+
 def test_an_officer_of_another_department_cannot_change_assumptions(demo, client):
     from lianzhao.accounts.models import User
 

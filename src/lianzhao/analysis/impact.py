@@ -28,6 +28,8 @@ class ProjectImpact:
     investment_basis: str
     sector_basis: str
     context: RegionalContext
+    #: Where the operation phase's annual output comes from (:func:`output_basis`).
+    output_basis: str = ""
 
 
 def _frozen(value):
@@ -39,6 +41,15 @@ def _frozen(value):
 
 def impact_input_of(project) -> ProjectImpactInput | None:
     return ProjectImpactInput.objects.filter(project=project).first()
+
+
+def output_basis(project, inputs: ProjectImpactInput | None) -> str:
+    """Which figure :func:`annual_output_of` took, in the active language."""
+    if inputs is not None and inputs.annual_output is not None:
+        return _("测算假设中指定的预计达产年产值（分析人员填写，优先于台账）")
+    if project.expected_output is not None:
+        return _("项目台账的预计年产值（责任人填报）")
+    return _("未填（台账与测算假设均无预计年产值，不计算运营期影响）")
 
 
 def annual_output_of(project, inputs: ProjectImpactInput | None):
@@ -77,6 +88,7 @@ def project_impact(project, context: RegionalContext) -> ProjectImpact:
     card = context.memoized(("impact_card", *(_frozen(getattr(a, f.name)) for f in fields(a))),
                             lambda: impact_card(context.national, context.regional, a))
     return ProjectImpact(card=card, assumptions=a, inputs=inputs, investment_basis=investment_basis,
+                         output_basis=output_basis(project, inputs),
                          sector_basis=sector_basis, context=context)
 
 

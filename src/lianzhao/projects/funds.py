@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 ZERO = Decimal("0.00")
 
@@ -32,10 +33,12 @@ def signed_to_date(project) -> Decimal | None:
 
 
 def _reason(total: Decimal, signed: Decimal | None) -> str:
+    """Why the funds are flagged, in the active language (the audit row's reason is written in the
+    data language: :func:`~lianzhao.projects.services.record_funds` runs in it)."""
     if signed is None:
-        return f"项目尚未签约，已登记到位资金 {total:.2f} 亿元：请核对，或先登记签约。"
-    return (f"累计到位资金 {total:.2f} 亿元，超过累计签约额 {signed:.2f} 亿元（签约投资额加增资、技改升级，减去减资）："
-            "请核对金额；如投资额已增加，请登记增资。")
+        return _("项目尚未签约，已登记到位资金 %(total)s 亿元：请核对，或先登记签约。") % {"total": f"{total:.2f}"}
+    return _("累计到位资金 %(total)s 亿元，超过累计签约额 %(signed)s 亿元（签约投资额加增资、技改升级，减去减资）："
+             "请核对金额；如投资额已增加，请登记增资。") % {"total": f"{total:.2f}", "signed": f"{signed:.2f}"}
 
 
 def funds_rows(project) -> tuple[list[FundsRow], str]:
