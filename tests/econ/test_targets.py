@@ -25,9 +25,12 @@ from lianzhao.econ.targets import (
 )
 
 SEPARATOR = NodeProfile("nev-separator", "隔膜", ("湿法隔膜", "干法隔膜", "涂覆隔膜"), ("3985",))
+BODY = NodeProfile("nev-body", "车身", ("冷轧板",), ("3670",))
 GRAPH = ProductGraph.from_links([("汽车", "冷轧板", "上游材料"), ("服装", "涤纶", "上游材料"),
-                                 ("隔膜", "聚乙烯", "上游材料"), ("汽车", "汽车隔热膜", "产品小类")])
+                                 ("隔膜", "聚乙烯", "上游材料"), ("汽车", "汽车隔热膜", "产品小类"),
+                                 ("动力电池", "湿法隔膜", "上游材料")])
 LEADER = ChainLeader("示例·某整车厂", ("汽车",))
+BATTERY_LEADER = ChainLeader("示例·某电池厂", ("动力电池",))
 JIMO = "370215"
 
 
@@ -77,15 +80,24 @@ def test_industry_match_by_gbt_level_or_csrc_division(gbt, csrc, expected):
 
 def test_supplying_a_material_of_a_local_leaders_product_is_a_supply_relation():
     c = company(products=(Product("冷轧板", 0.4), Product("隔膜", 0.6)))
-    value, reason = supply_part(c, [LEADER], GRAPH)
+    value, reason = supply_part(BODY, c, [LEADER], GRAPH)
     assert value == pytest.approx(0.5 + 0.5 * 0.4)
     assert reason == "主营冷轧板为本地链主示例·某整车厂（汽车）的上游材料"
-    assert supply_part(company(products=(Product("汽车隔热膜", 1.0),)), [LEADER], GRAPH) == (0.0, "")
+    assert supply_part(BODY, company(products=(Product("汽车隔热膜", 1.0),)), [LEADER], GRAPH) == (0.0, "")
+
+
+def test_a_relation_through_a_product_the_node_does_not_stand_for_is_no_supply_relation():
+    # The car maker buys its cold-rolled steel: that says nothing about the company as a separator maker.
+    c = company(products=(Product("冷轧板", 0.4), Product("隔膜", 0.6)))
+    assert supply_part(SEPARATOR, c, [LEADER], GRAPH) == (0.0, "")
+    # Its 隔膜, made from a local resin maker's 聚乙烯, is: only that product's share counts.
+    value, reason = supply_part(SEPARATOR, c, [LEADER, ChainLeader("示例·某树脂厂", ("聚乙烯",))], GRAPH)
+    assert value == pytest.approx(0.5 + 0.5 * 0.6) and "冷轧板" not in reason
 
 
 def test_a_company_that_buys_a_leaders_product_as_material_is_downstream():
     leader = ChainLeader("示例·某隔膜厂", ("聚乙烯",))
-    value, reason = supply_part(company(products=(Product("隔膜", 1.0),)), [leader], GRAPH)
+    value, reason = supply_part(SEPARATOR, company(products=(Product("隔膜", 1.0),)), [leader], GRAPH)
     assert value == 1.0 and "以本地链主示例·某隔膜厂的聚乙烯为原料" in reason
 
 
@@ -109,15 +121,15 @@ def test_the_score_is_the_weighted_mean_of_the_parts_and_reads_as_one_sentence()
     c = company("某隔膜公司", products=(Product("湿法隔膜", 0.62, "图谱"), Product("冷轧板", 0.2, "图谱")),
                 csrc_code="C38", region_code="37", region_name="山东省", listed=True)
     w = TargetWeights(product=2, industry=1, supply=1, scale=1, region=1)
-    cand = score_company(SEPARATOR, c, weights=w, leaders=[LEADER], graph=GRAPH, district_code=JIMO)
+    cand = score_company(SEPARATOR, c, weights=w, leaders=[LEADER, BATTERY_LEADER], graph=GRAPH, district_code=JIMO)
     product = 0.5 + 0.5 * 0.62
-    supply = 0.5 + 0.5 * 0.2
+    supply = 0.5 + 0.5 * 0.62  # 湿法隔膜 goes into the battery maker's 动力电池; 冷轧板 (the car maker's) is no separator
     expected = 100 * (2 * product + 0 + supply + 0.8 + 0.6) / 6
     assert cand.score == pytest.approx(expected)
     assert math.isclose(sum(p.points for p in cand.parts), cand.score)
     assert [p.key for p in cand.parts] == ["product", "industry", "supply", "scale", "region"]
     assert cand.part("industry").value == 0 and cand.part("industry").reason == ""
-    assert cand.reason == ("主营湿法隔膜（营收占比 62%）；主营冷轧板为本地链主示例·某整车厂（汽车）的上游材料；"
+    assert cand.reason == ("主营湿法隔膜（营收占比 62%）；主营湿法隔膜为本地链主示例·某电池厂（动力电池）的上游材料；"
                            "上市公司；位于山东省（与本区同省）")
     assert cand.sources == ("图谱", "产品上下游关系（产业链知识图谱）", "名录（测试）")
 

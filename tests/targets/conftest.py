@@ -1,6 +1,6 @@
 """A small hand-made registry for the target tests: one chain with a well-defined node (隔膜), a node
 with keywords only and one with neither; a local chain leader making 汽车 (whose material 冷轧板
-is in the product graph); external companies that match by product, by code, by both, or not."""
+is in the product graph) and 动力电池 (whose material 湿法隔膜 is); external companies that match by product, by code, by both, or not."""
 
 from __future__ import annotations
 
@@ -32,9 +32,10 @@ def world(personas, departments):
     keywords_only = ChainNode.objects.create(industry=nev, key="t-cathode", name="正极材料", position="upstream",
                                              keywords=["磷酸铁锂"])
     bare = ChainNode.objects.create(industry=nev, key="t-bare", name="其他配套", position="midstream")
-    leader = company("示例·本地整车厂", [("汽车", None)], region_code="370215", is_local=True, is_chain_leader=True,
-                     is_sample=True)
+    leader = company("示例·本地整车厂", [("汽车", None), ("动力电池", None)], region_code="370215", is_local=True,
+                     is_chain_leader=True, is_sample=True)
     ProductLink.objects.create(from_product="汽车", to_product="冷轧板", relation="upstream", source="测试图谱")
+    ProductLink.objects.create(from_product="动力电池", to_product="湿法隔膜", relation="upstream", source="测试图谱")
     specialist = company("甲隔膜股份有限公司", [("湿法隔膜", Decimal("0.62")), ("冷轧板", Decimal("0.2"))],
                          stock_code="300001.SZ", csrc_code="C29", region_code="32", source="测试名录")
     local_city = company("乙膜业有限公司", [("隔膜", None)], gbt_code="3985", region_code="370281", scale="medium",

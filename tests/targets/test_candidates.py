@@ -33,9 +33,11 @@ def test_candidates_are_external_matching_companies_ranked_by_the_weighted_parts
     city, specialist, by_code = result.candidates
     # 0.45 × 1 + 0.15 × 1 (same 小类) + 0.1 × 0.6 (中型) + 0.1 × 1 (same city as the district)
     assert city.score == pytest.approx(76.0)
-    # 0.45 × (½ + ½ × 0.62) + 0.2 × (½ + ½ × 0.2) (冷轧板, a material of the leader's 汽车) + 0.1 × 0.8 (listed)
-    assert specialist.score == pytest.approx(100 * (0.45 * 0.81 + 0.2 * 0.6 + 0.1 * 0.8))
-    assert specialist.reason == "主营湿法隔膜（营收占比 62%）；主营冷轧板为本地链主示例·本地整车厂（汽车）的上游材料；上市公司"
+    # 0.45 × (½ + ½ × 0.62) + 0.2 × (½ + ½ × 0.62) (湿法隔膜, a material of the leader's 动力电池) + 0.1 × 0.8
+    # (listed); its 冷轧板 also goes into the leader's 汽车, but that says nothing about it as a separator maker.
+    assert specialist.score == pytest.approx(100 * (0.45 * 0.81 + 0.2 * 0.81 + 0.1 * 0.8))
+    assert specialist.reason == ("主营湿法隔膜（营收占比 62%）；主营湿法隔膜为本地链主示例·本地整车厂（动力电池）的上游材料；"
+                                 "上市公司")
     assert by_code.score == pytest.approx(100 * (0.15 * 0.3 + 0.1 * 0.8))
     assert by_code.reason.startswith("证监会行业 C39（与环节同属大类 39）")
     assert specialist.sources == ("测试来源", "产品上下游关系（产业链知识图谱）", "测试名录")
@@ -78,7 +80,7 @@ def test_the_page_shows_parts_reasons_sources_and_pipeline_stage(world, client):
     client.force_login(world["personas"]["leader"])
     page = client.get(reverse("node_candidates", args=["t-separator"])).content.decode()
     assert "主营湿法隔膜（营收占比 62%）" in page and "来源：测试来源" in page
-    assert "产品匹配 36.5" in page and "配套关系 12.0" in page
+    assert "产品匹配 36.5" in page and "配套关系 16.2" in page
     assert reverse("project_detail", args=[project.pk]) in page and "洽谈" in page
     assert "生成线索" not in page  # leaders may not create projects
 
@@ -114,8 +116,8 @@ def test_the_command_prints_the_page_list_as_json(world):
     rows = json.loads(out.getvalue())
     assert [r["name"] for r in rows] == ["乙膜业有限公司", "甲隔膜股份有限公司"]
     specialist = rows[1]
-    assert specialist["stock_code"] == "300001.SZ" and specialist["score"] == pytest.approx(56.45)
-    assert specialist["parts"]["supply"]["points"] == pytest.approx(12.0)
+    assert specialist["stock_code"] == "300001.SZ" and specialist["score"] == pytest.approx(60.65)
+    assert specialist["parts"]["supply"]["points"] == pytest.approx(16.2)
     assert specialist["reason"].startswith("主营湿法隔膜（营收占比 62%）")
     assert rows[0]["stock_code"] is None
 

@@ -55,11 +55,11 @@ def test_a_lead_is_a_project_at_lead_with_the_node_as_its_source_and_two_audit_r
         "lead", world["specialist"], world["separator"], world["departments"]["a"], officer)
     assert project.name == "甲隔膜股份有限公司·隔膜招商线索" and project.method == "referral"
     assert project.source == "招商目标推荐：新能源汽车·隔膜"
-    assert "主营湿法隔膜（营收占比 62%）" in project.notes and "得分 56.5" in project.notes
+    assert "主营湿法隔膜（营收占比 62%）" in project.notes and "得分 60.7" in project.notes
     origin = LeadOrigin.objects.get()
     assert (origin.project, origin.node, origin.enterprise, origin.created_by) == (
         project, world["separator"], world["specialist"], officer)
-    assert origin.score == pytest.approx(56.45) and [p["key"] for p in origin.parts][0] == "product"
+    assert origin.score == pytest.approx(60.65) and [p["key"] for p in origin.parts][0] == "product"
     assert origin.reason.startswith("主营湿法隔膜") and origin.weights["product"] == 0.45
     records = list(AuditRecord.objects.order_by("pk"))
     assert [(r.model_name, r.action, r.actor) for r in records] == [

@@ -42,3 +42,12 @@ def test_the_command_prints_the_list_the_page_shows(registry, client, demo_users
     assert positions == sorted(positions) and len(rows) == 10
     assert rows[0]["name"] == "深圳市星源材质科技股份有限公司" and rows[0]["stock_code"] == "300568.SZ"
     assert set(rows[0]["parts"]) == {"product", "industry", "supply", "scale", "region"}
+
+
+def test_a_supply_relation_is_through_what_the_node_stands_for(registry):
+    # The demo's car maker buys fuel: that made an oil trader a candidate for the seafood cold chain.
+    for key in ("marine-coldchain", "textile-dye-chem"):
+        node = ChainNode.objects.get(key=key)
+        for c in candidates_for(node, limit=None, with_gap=False).candidates:
+            if c.part("supply").value:
+                assert c.part("product").value, (key, c.company.name, c.reason)

@@ -11,9 +11,11 @@ revenue shares, industry codes, size and region), five parts, each a value in [0
   the revenue it is (a specialist outranks a conglomerate with the same product on the side).
 * **industry** — the company's GB/T code against the node's: the same 小类 1, the same 中类 0.6,
   the same 大类 0.3; a CSRC industry (证监会行业, 门类 letter + GB/T 大类 number) at most 0.3.
-* **supply** — 以商招商: the company makes a material of a local chain leader's product
-  (上游材料 in the product graph) or a product made from one (下游产品):
-  ``v = ½ + ½ · min(1, Σ s(p))`` over its related products, 0 when none is related.
+* **supply** — 以商招商: a product the company makes *for the node* (one the product part
+  matched) is a material of a local chain leader's product (上游材料 in the product graph) or is
+  made from one (下游产品): ``v = ½ + ½ · min(1, Σ s(p))`` over those related products, 0 when none
+  is. A relation through another product (fuel sold to the car maker, scored for a dye node) says
+  nothing about the node and does not count.
 * **scale** — listed 0.8; 大型 1, 中型 0.6, 小型 0.3, 微型 0.1; registered capital ≥ 10 亿元 1,
   ≥ 1 亿元 0.7, ≥ 1,000 万元 0.4, below 0.2; the best known, 0 when nothing is known.
 * **region** — in a preferred region (an analyst's list of division codes) 1; else in the
@@ -300,10 +302,15 @@ def industry_part(node: NodeProfile, company: CompanyFacts) -> tuple[float, str,
     return best, reason, [s for s in sources if s]
 
 
-def supply_part(company: CompanyFacts, leaders: Sequence[ChainLeader], graph: ProductGraph) -> tuple[float, str]:
-    """(value, reason) of the supply relation with local chain leaders (以商招商)."""
+def supply_part(node: NodeProfile, company: CompanyFacts, leaders: Sequence[ChainLeader],
+                graph: ProductGraph) -> tuple[float, str]:
+    """(value, reason) of the supply relation with local chain leaders (以商招商), through the
+    company's products that match the node (see the module docstring)."""
+    terms = node.terms
     related, said = [], []
     for product, share in zip(company.products, _shares(company.products), strict=True):
+        if not match_strength(product.name, terms)[0]:
+            continue
         for leader in leaders:
             for made in leader.products:
                 if product.name in graph.materials.get(made, ()):
@@ -362,7 +369,7 @@ def score_company(node: NodeProfile, company: CompanyFacts, *, weights: TargetWe
     industry, industry_reason, industry_sources = industry_part(node, company)
     if product == 0 and industry == 0:
         return None
-    supply, supply_reason = supply_part(company, leaders, graph)
+    supply, supply_reason = supply_part(node, company, leaders, graph)
     scale, scale_reason = scale_part(company)
     region, region_reason = region_part(company, district_code, weights.preferred_regions)
     values = {"product": (product, product_reason), "industry": (industry, industry_reason),
