@@ -68,6 +68,14 @@ def test_generic_words_neither_match_nor_become_terms():
     assert product_part(SEPARATOR, company(products=(Product("材料", 1.0),)))[0] == 0
 
 
+@pytest.mark.parametrize("product", ["医药", "制药", "生物制药", "食品", "装备", "仪器", "技术", "批发"])
+def test_a_sector_word_is_not_a_broader_name_of_a_qualified_node_term(product):
+    # "医药" is "broader" than "海洋生物医药" only by dropping what the node is about: any drug maker.
+    node = NodeProfile("m", "海洋生物医药", ("海洋药物", "海洋生物制药", "海洋功能食品", "渔业装备", "海洋仪器",
+                                          "海洋技术服务", "水产品批发"), ("2761",))
+    assert product_part(node, company(products=(Product(product, 1.0),)))[0] == 0
+
+
 @pytest.mark.parametrize(("gbt", "csrc", "expected"), [
     ("3985", "", 1.0), ("3981", "", 0.6), ("3912", "", 0.3), ("", "C39", 0.3), ("", "C38", 0.0),
     ("2613", "C39", 0.3), ("39", "", 0.3),
