@@ -144,7 +144,7 @@ def test_chain_shape(industry):
         assert n["name"] and n["description"]
         assert 1 <= len(n["gbt_codes"]) <= 3 and len(set(n["gbt_codes"])) == len(n["gbt_codes"])
         assert all(re.fullmatch(r"\d{4}", c) for c in n["gbt_codes"]), n["gbt_codes"]
-        assert 2 <= len(n["keywords"]) <= 5
+        assert 2 <= len(n["keywords"]) <= 8
 
 
 def test_node_keys_unique_across_chains():

@@ -44,6 +44,20 @@ def test_the_command_prints_the_list_the_page_shows(registry, client, demo_users
     assert set(rows[0]["parts"]) == {"product", "industry", "supply", "scale", "region"}
 
 
+def test_the_marine_biomedicine_node_lists_marine_products_not_any_api_maker(registry):
+    # The demo's 海洋生物医药 once carried the keyword 原料药: every maker of active pharmaceutical
+    # ingredients (heparin, steroids …) matched it by product and filled the top of the list.
+    node = ChainNode.objects.get(key="marine-biomed")
+    result = candidates_for(node, limit=None, with_gap=False)
+    by_product = [c for c in result.candidates if c.part("product").value]
+    assert by_product, "no company is matched by a marine product"
+    assert not any("原料药" in c.part("product").reason for c in by_product)
+    marine = ("海", "藻", "鱼", "壳聚糖", "甲壳")
+    assert all(any(word in c.part("product").reason for word in marine) for c in by_product)
+    top = result.candidates[0]
+    assert top.part("product").value and "鱼胶原" in top.reason  # the one marine drug material listed in 2021
+
+
 def test_a_supply_relation_is_through_what_the_node_stands_for(registry):
     # The demo's car maker buys fuel: that made an oil trader a candidate for the seafood cold chain.
     for key in ("marine-coldchain", "textile-dye-chem"):
