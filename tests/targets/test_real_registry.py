@@ -65,3 +65,11 @@ def test_a_supply_relation_is_through_what_the_node_stands_for(registry):
         for c in candidates_for(node, limit=None, with_gap=False).candidates:
             if c.part("supply").value:
                 assert c.part("product").value, (key, c.company.name, c.reason)
+
+
+def test_the_textile_market_node_lists_textile_markets_not_every_market_operator(registry):
+    # Its keyword 市场经营 matched agricultural and electronics markets (农批发市场经营, 电子市场经营).
+    node = ChainNode.objects.get(key="textile-wholesale")
+    by_product = [c for c in candidates_for(node, limit=None, with_gap=False).candidates if c.part("product").value]
+    assert not any("市场经营" in c.part("product").reason for c in by_product)
+    assert all(any(w in c.part("product").reason for w in ("服装", "纺织", "面辅料", "轻纺")) for c in by_product)
