@@ -139,3 +139,18 @@ def test_a_change_made_by_another_process_is_seen_on_the_next_request(demo):
     AnalysisSettings.objects.filter(region=demo).update(strengthen_leakage=Decimal("0.6"))
     after = engine.regional_context(demo)
     assert after.fingerprint != before.fingerprint and after.thresholds.strengthen_leakage == 0.6
+
+
+def test_reading_the_pages_writes_no_settings_and_the_first_save_is_audited(demo, client, demo_users):
+    """A district on the documented defaults has no settings row; opening the analysis pages must not
+    write one (an unaudited write on a GET), and the analyst's first change creates it with an audit row."""
+    AnalysisSettings.objects.filter(region=demo).delete()
+    client.force_login(demo_users["analyst"])
+    assert_every_page_works(client)
+    assert not AnalysisSettings.objects.filter(region=demo).exists()
+    response = client.post(reverse("analysis_settings_update"), settings_post(demo, delta="0.2"))
+    assert response.status_code == 302, response.context["settings_form"].errors
+    saved = AnalysisSettings.objects.get(region=demo)
+    assert saved.delta == Decimal("0.2")
+    record = AuditRecord.objects.get(model_name="analysissettings", object_id=str(saved.pk))
+    assert record.action == "create" and record.actor == demo_users["analyst"] and record.before is None

@@ -50,7 +50,3 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.OFFICER and self.department_id is None:
             raise ValidationError({"department": _("招商专员必须属于一个部门。")})
-
-    @property
-    def is_admin_role(self) -> bool:
-        return self.is_superuser or self.role == Role.ADMIN

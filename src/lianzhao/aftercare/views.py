@@ -32,7 +32,7 @@ from lianzhao.aftercare.models import Ticket, TicketFile
 from lianzhao.aftercare.services import common
 from lianzhao.aftercare.stats import OVERDUE_DEFINITION
 from lianzhao.core.forms import refusal_status, submit
-from lianzhao.core.http import attachment
+from lianzhao.core.http import stored_attachment
 
 PAGE_SIZE = 30
 
@@ -200,8 +200,4 @@ def ticket_file_download(request, pk, file_pk):
     """An attachment, to those who may see the request, always as a download."""
     ticket = _viewable(request, pk)
     stored = get_object_or_404(TicketFile, pk=file_pk, ticket=ticket)
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("文件不存在或已被移除。")) from exc
-    return attachment(handle, filename=stored.original_name, content_type=stored.content_type)
+    return stored_attachment(stored.file, filename=stored.original_name, content_type=stored.content_type)

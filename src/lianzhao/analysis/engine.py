@@ -53,10 +53,6 @@ class BaseInfo:
     rows: int
     total: float
 
-    @property
-    def all_sample(self) -> bool:
-        return self.sample_rows == self.rows
-
 
 @dataclass(frozen=True)
 class OverrideInfo:
@@ -172,8 +168,9 @@ def national_table(year: int, sectors: int) -> IOTable:
 
 
 def settings_for(region) -> AnalysisSettings:
-    settings, _ = AnalysisSettings.objects.get_or_create(region=region)
-    return settings
+    """The region's analysis settings; the documented defaults (unsaved) until an analyst first saves
+    them through :func:`lianzhao.analysis.services.update_settings` — reading a page writes nothing."""
+    return AnalysisSettings.objects.filter(region=region).first() or AnalysisSettings(region=region)
 
 
 def active_base(region) -> RegionalBase | None:

@@ -73,7 +73,7 @@ class AnalysisSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound and self.instance.pk:
+        if not self.is_bound:  # saved settings, or the defaults of a district that has none yet
             self.initial["non_tradables"] = " ".join(self.instance.non_tradables or [])
             self.initial["sector_delta"] = pairs_text(self.instance.sector_delta or {})
 
@@ -105,7 +105,7 @@ class AnalysisSettingsForm(forms.ModelForm):
         data = super().clean()
         # Switching the table's classification: a list that is the old default becomes the new default.
         sectors = data.get("table_sectors")
-        if sectors and self.instance.pk and sectors != self.instance.table_sectors:
+        if sectors and sectors != self.instance.table_sectors:
             old_default = set(default_non_tradables(list(concordance.sector_names(self.instance.table_sectors,
                                                                                   self.instance.table_year))))
             if set(parse_codes(self.data.get("non_tradables", ""))) == old_default:

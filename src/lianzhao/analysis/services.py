@@ -27,20 +27,25 @@ def _require_analyst(user, message: str) -> None:
 @in_data_language
 def update_settings(settings: AnalysisSettings, *, changes: dict, acting_user) -> AnalysisSettings:
     """Change a region's analysis settings (every field checked by ``full_clean``); bumps ``version``.
+    The first change of a region still on the defaults creates its row (audited as a creation).
     Cached results follow by themselves: the engine keys them by the settings' values."""
     _require_analyst(acting_user, _("只有经济分析员和管理员可以修改分析设置。"))
     with transaction.atomic():
-        current = AnalysisSettings.objects.select_for_update().get(pk=settings.pk)
+        current = AnalysisSettings.objects.select_for_update().filter(region_id=settings.region_id).first()
+        creating = current is None
+        if creating:
+            current = AnalysisSettings(region_id=settings.region_id)
         before = snapshot(current)
         for key, value in changes.items():
             setattr(current, key, value)
         current.full_clean()
         if snapshot(current) == before:
             return current
-        current.version += 1
+        if not creating:
+            current.version += 1
         current.save()
-        record_change(actor=acting_user, action=AuditAction.UPDATE, obj=current, before=before,
-                      after=snapshot(current))
+        record_change(actor=acting_user, action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+                      obj=current, before=None if creating else before, after=snapshot(current))
     return current
 
 
@@ -98,8 +103,13 @@ def set_node_share(node: ChainNode, *, sector: str, share, source: str, table_se
 def remove_node_share(share: NodeShare, *, acting_user) -> None:
     """Remove an analyst's node share (the GB/T 小类 rule applies again)."""
     _require_analyst(acting_user, _("只有经济分析员和管理员可以设定节点份额。"))
+    _delete_audited(share, acting_user)
+
+
+def _delete_audited(obj, acting_user) -> None:
+    """Delete ``obj`` (locked, as it is now in the database) with its audit row."""
     with transaction.atomic():
-        current = NodeShare.objects.select_for_update().get(pk=share.pk)
+        current = type(obj).objects.select_for_update().get(pk=obj.pk)
         record_change(actor=acting_user, action=AuditAction.DELETE, obj=current, before=snapshot(current), after=None)
         current.delete()
 
@@ -168,10 +178,7 @@ def save_override(region, *, data: dict, acting_user, instance: CoefficientOverr
 def remove_override(override: CoefficientOverride, *, acting_user) -> None:
     """Remove a hybrid-table override (the quotient estimate applies again to its column or row)."""
     _require_analyst(acting_user, _("只有经济分析员和管理员可以修改混合表覆盖。"))
-    with transaction.atomic():
-        current = CoefficientOverride.objects.select_for_update().get(pk=override.pk)
-        record_change(actor=acting_user, action=AuditAction.DELETE, obj=current, before=snapshot(current), after=None)
-        current.delete()
+    _delete_audited(override, acting_user)
 
 
 @in_data_language

@@ -13,7 +13,8 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.translation import gettext as _
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/;:*?<>|]+')
 _MAX_NAME = 150
@@ -56,3 +57,13 @@ def attachment(content, *, filename: str, content_type: str, fallback: str | Non
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def stored_attachment(stored_file, *, filename: str, content_type: str, missing: str | None = None):
+    """A file kept in storage (a ``FieldFile``), streamed as :func:`attachment`; 404 with ``missing``
+    (default: the file is gone) when the stored file no longer exists on disk."""
+    try:
+        handle = stored_file.open("rb")
+    except FileNotFoundError:
+        raise Http404(missing or _("文件不存在或已被移除。")) from None
+    return attachment(handle, filename=filename, content_type=content_type or "application/octet-stream")

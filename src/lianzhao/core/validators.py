@@ -15,13 +15,18 @@ from lianzhao.refdata.gbt4754 import load_classification
 from lianzhao.refdata.uscc import uscc_error
 
 
+def _reference(load, message, code: str):
+    """The reference table ``load()`` reads from the data folder; a missing folder or file is a
+    ValidationError (``message`` with the reason), so a form says why it cannot check the value."""
+    try:
+        return load()
+    except DataDirError as exc:
+        raise ValidationError(message, code=code, params={"error": exc}) from exc
+
+
 def validate_gbt_code(value: str) -> None:
     """The code must exist in GB/T 4754-2017 (any level; chain nodes use 4-digit 小类)."""
-    try:
-        classification = load_classification()
-    except DataDirError as exc:
-        raise ValidationError(_("无法校验国民经济行业分类代码：%(error)s"), code="gbt_unavailable",
-                              params={"error": exc}) from exc
+    classification = _reference(load_classification, _("无法校验国民经济行业分类代码：%(error)s"), "gbt_unavailable")
     if value not in classification:
         raise ValidationError(
             _("国民经济行业分类代码 %(code)s 不存在（GB/T 4754-2017）。"), code="gbt_unknown",
@@ -35,11 +40,7 @@ def validate_origin_division(value: str) -> None:
     if not (value.isdigit() and len(value) in (2, 4, 6)):
         raise ValidationError(_("来源地区划代码应为 2 位（省）、4 位（市）或 6 位（区县）数字，如 44、4403。"),
                               code="division_format")
-    try:
-        divisions = load_divisions()
-    except DataDirError as exc:
-        raise ValidationError(_("无法校验区划代码：%(error)s"), code="divisions_unavailable",
-                              params={"error": exc}) from exc
+    divisions = _reference(load_divisions, _("无法校验区划代码：%(error)s"), "divisions_unavailable")
     if value not in divisions:
         raise ValidationError(_("区划代码 %(code)s 不存在（统计用区划代码）。"), code="division_unknown",
                               params={"code": value})

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lianzhao.accounts import permissions
 from lianzhao.core.htmx import is_htmx
-from lianzhao.core.http import attachment
+from lianzhao.core.http import stored_attachment
 from lianzhao.jobs.models import Job
 from lianzhao.jobs.registry import UnknownJobKind, get_kind
 from lianzhao.jobs.services import start_job
@@ -60,11 +60,8 @@ def job_download(request, pk):
     job = _visible_job(request, pk)
     if not job.result_file:
         raise Http404(_("该任务没有结果文件。"))
-    try:
-        handle = job.result_file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("结果文件已被清理。")) from None
-    return attachment(handle, filename=job.result_name, content_type=job.result_type or "application/octet-stream")
+    return stored_attachment(job.result_file, filename=job.result_name, content_type=job.result_type,
+                             missing=_("结果文件已被清理。"))
 
 
 def _back(request, fallback: str):

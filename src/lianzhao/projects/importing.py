@@ -268,12 +268,14 @@ def _known(form_field: forms.ModelChoiceField, objects: dict, value):
         raise ValidationError(form_field.error_messages["invalid_choice"], code="invalid_choice") from None
 
 
-def _reference(row: _Row, key: str, table: dict, what: str):
+def _reference(row: _Row, key: str, table: dict, what: str, *, hint: str = "不存在。"):
+    """The primary key of the row's value in ``table`` ("" when the cell is empty); an unknown value
+    is a row error "{what}“{value}”{hint}" and gives None."""
     text = row.text(key)
     if not text:
         return ""
     if text not in table:
-        row.error(key, f"{what}“{text}”不存在。")
+        row.error(key, f"{what}“{text}”{hint}")
         return None
     return table[text].pk
 
@@ -327,13 +329,8 @@ def _ledger_data(row: _Row, look: _Lookups) -> dict:
 
 
 def _ledger_choice(row: _Row, key: str, choices: dict, what: str):
-    text = row.text(key)
-    if not text:
-        return ""
-    if text not in choices:
-        row.error(key, f"{what}“{text}”不在列表中（可填写的值见“填表说明”，管理员可在基础数据管理中增加）。")
-        return None
-    return choices[text].pk
+    return _reference(row, key, choices, what,
+                      hint="不在列表中（可填写的值见“填表说明”，管理员可在基础数据管理中增加）。")
 
 
 # --- validating one row ----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +17,7 @@ from lianzhao.audit.models import AuditRecord
 from lianzhao.audit.readable import describe
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.htmx import is_htmx
-from lianzhao.core.http import attachment
+from lianzhao.core.http import stored_attachment
 from lianzhao.projects import counting, lights, services
 from lianzhao.projects.duplicates import find_duplicate_candidates
 from lianzhao.projects.filters import InvestmentProjectFilterSet
@@ -260,13 +259,9 @@ def project_file_download(request, pk, file_pk):
     """Serve a stored file to any reader, always as a download (never rendered inline)."""
     permissions.require(permissions.can_read(request.user))
     stored = get_object_or_404(ProjectFile, pk=file_pk, project_id=pk)
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("文件不存在或已被移除。")) from exc
     # The content type is the one check_upload derived from the extension and the content, never
     # the browser's; the stored name on disk is random (projects.models.project_file_path).
-    return attachment(handle, filename=stored.original_name, content_type=stored.content_type)
+    return stored_attachment(stored.file, filename=stored.original_name, content_type=stored.content_type)
 
 
 @require_POST

@@ -20,6 +20,13 @@
     if (el) { L = JSON.parse(el.textContent); }
   }
 
+  // The chain layout's column headings (上游 / 中游 / 下游), a third of the width each.
+  function columnTitles(columns) {
+    return columns.map(function (c, i) {
+      return { text: c, left: (8 + i * 33) + "%", top: 0, textStyle: { fontSize: 13, color: "#555" } };
+    });
+  }
+
   var builders = {
     funnel: function (data) {
       var items = data.funnel.map(function (d) { return { name: d.stage, value: d.count }; });
@@ -63,9 +70,7 @@
         };
       });
       return {
-        title: data.columns.map(function (c, i) {
-          return { text: c, left: (8 + i * 33) + "%", top: 0, textStyle: { fontSize: 13, color: "#555" } };
-        }),
+        title: columnTitles(data.columns),
         tooltip: { formatter: function (p) {
           if (p.dataType !== "node") { return ""; }
           var n = p.data.raw;
@@ -90,9 +95,7 @@
         };
       });
       return {
-        title: data.columns.map(function (c, i) {
-          return { text: c, left: (8 + i * 33) + "%", top: 0, textStyle: { fontSize: 13, color: "#555" } };
-        }),
+        title: columnTitles(data.columns),
         tooltip: { formatter: function (p) {
           if (p.dataType !== "node") { return ""; }
           var n = p.data.raw;
