@@ -65,6 +65,8 @@ def _fast_password_hashing(settings):
 def _uploads_in_tmp(settings, tmp_path):
     # Uploaded evidence files go to a throwaway folder, never to the install's var/uploads.
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    # Built documents too: a test's rolled-back ids come back in the next test (same data stamp).
+    settings.DOCUMENT_CACHE_DIR = tmp_path / "documents"
 
 
 # --- the Jimo demo -------------------------------------------------------------------------------

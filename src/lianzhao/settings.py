@@ -286,6 +286,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Uploaded files live outside the web root and are served by views that check permissions.
 MEDIA_ROOT = VAR_DIR / "uploads"
+# Built documents (the weekly report's PDF and Excel) shared by the web processes until the data
+# changes (lianzhao.core.documents); safe to delete at any time.
+DOCUMENT_CACHE_DIR = VAR_DIR / "cache" / "documents"
 # Static files go out as a real deployment serves them: collected into STATIC_ROOT with hashed
 # names (a changed file gets a new name, so browsers may keep each one for a year: whitenoise sends
 # "immutable") and gzip/brotli copies beside them. `lianzhao migrate` and `lianzhao serve` collect

@@ -325,3 +325,27 @@ def test_the_one_pass_figures_equal_the_single_totals(data):
     assert data.week_started == in_week.filter(construction_date__range=(week.start, week.end)).count()
     assert data.week_production == in_week.filter(production_date__range=(week.start, week.end)).count()
     assert data.progress == queries.department_progress(data.year, data.as_of)
+
+
+def test_a_download_is_built_once_and_again_after_an_audited_change(client, personas, world,
+                                                                     django_assert_max_num_queries):
+    """Every reader of a week gets the same document: the second download is read from the shared
+    document folder without reading the pipeline; a change to the data (here a visit that ends a
+    project's idleness, recorded through the service, so audited) is in the next download."""
+    from lianzhao.projects import services
+    from lianzhao.projects.models import InvestmentProject
+
+    client.force_login(personas["leader"])
+    query = {"week": WEEK, "format": "xlsx"}
+    first = client.get(reverse("weekly_report"), query)
+    with django_assert_max_num_queries(6):  # session and user, the data stamp: no report query
+        again = client.get(reverse("weekly_report"), query)
+    assert again.status_code == 200 and again.content == first.content
+
+    stalled_name = openpyxl.load_workbook(io.BytesIO(first.content))["停滞项目"]["B5"].value
+    project = InvestmentProject.objects.get(name=stalled_name)
+    services.add_event(project, kind="visit", occurred_on=D(2025, 3, 28), text="上门走访，企业确认推进",
+                       acting_user=personas["admin"])
+    changed = client.get(reverse("weekly_report"), query)
+    stalled = openpyxl.load_workbook(io.BytesIO(changed.content))["停滞项目"]
+    assert stalled_name not in [row[1] for row in stalled.iter_rows(min_row=5, values_only=True)]

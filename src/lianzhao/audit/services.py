@@ -101,3 +101,18 @@ def record_account_event(*, action: str, user, username: str, address: str, reas
         after={"username": username[:150], "address": address},
         reason=reason[:255],
     )
+
+
+#: How far below the newest audit row :func:`data_stamp` counts rows (see there).
+_STAMP_WINDOW = 10_000
+
+
+def data_stamp() -> str:
+    """A value that changes with every change to the business data: every such change writes an
+    audit row (:func:`record_change`, the bulk imports' set-based audit rows, logins). It is the
+    newest row's id and the number of rows among the last 10,000 ids — the count catches a long
+    transaction (an import) that took its ids before a shorter one and committed after it, which
+    the newest id alone would miss on PostgreSQL. Two indexed reads."""
+    newest = AuditRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    recent = AuditRecord.objects.filter(pk__gt=newest - _STAMP_WINDOW).count()
+    return f"{newest}:{recent}"

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lianzhao.accounts import permissions
 from lianzhao.accounts.models import Department
 from lianzhao.aftercare.weekly import service_table
+from lianzhao.audit.services import data_stamp
+from lianzhao.core.documents import cached_document
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.http import attachment
 from lianzhao.core.periods import Period
@@ -53,14 +55,25 @@ def weekly_report(request):
     # The report is sent upward in Chinese: read, built and downloaded in the data language (each
     # function is decorated with in_data_language); the page shows it as it will be sent, inside the UI
     # of the user's language.
-    report = build_weekly_report(queries.weekly_data(week, today=today, unit=unit, preview=preview))
-    if fmt == "xlsx":
-        return _attachment(weekly_workbook(report), XLSX_CONTENT_TYPE, report_filename(report, "xlsx"))
-    if fmt == "pdf":
+    if fmt in ("xlsx", "pdf"):
+        # Every reader of a week gets the same document: built once, then shared by all processes
+        # until the data changes (core/documents.py).
+        def build_report():
+            return build_weekly_report(queries.weekly_data(week, today=today, unit=unit))
+
+        name = report_filename({"week": week, "unit": unit}, fmt)
+        params = {"week": week.label, "unit": unit}
+        if fmt == "xlsx":
+            content = cached_document("weekly.xlsx", params, data_stamp=data_stamp(), today=today,
+                                      build=lambda: weekly_workbook(build_report()))
+            return _attachment(content, XLSX_CONTENT_TYPE, name)
         try:
-            return _attachment(weekly_pdf(report), "application/pdf", report_filename(report, "pdf"))
+            content = cached_document("weekly.pdf", params, data_stamp=data_stamp(), today=today,
+                                      build=lambda: weekly_pdf(build_report()))
+            return _attachment(content, "application/pdf", name)
         except PdfUnavailable as exc:
             messages.error(request, str(exc))
+    report = build_weekly_report(queries.weekly_data(week, today=today, unit=unit, preview=preview))
     following = week.shifted(1)
     return render(request, "dispatch/weekly_report.html", {
         "form": form, "report": report,
