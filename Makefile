@@ -7,7 +7,7 @@ PORT   ?= 8000
 LZ     := $(VENV)/bin/lianzhao
 TIMED  := scripts/timed.sh
 
-.PHONY: demo test test-start venv migrate browser-deps test-sqlite test-install test-postgres lint bench messages vendor-js clean
+.PHONY: demo test test-start venv migrate browser-deps test-sqlite test-install test-postgres test-install-postgres lint bench messages vendor-js clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(TIMED) install sh -c 'test -x $(PY) || $(PYTHON) -m venv $(VENV); \
@@ -28,9 +28,16 @@ demo: migrate
 	$(LZ) serve --host $(HOST) --port $(PORT)
 
 ## make test: install what the tests need (Chromium, PostgreSQL) and run the whole suite; prints the
-## time of each step and the total (keep it under 8 minutes on a 2-core machine)
-test: test-start venv browser-deps lint test-sqlite test-install test-postgres
+## time of each step and the total (keep it under 8 minutes on a 2-core machine). The SQLite suite and
+## the production install + PostgreSQL suite run side by side, one per core; each lane's output is
+## printed whole when it ends (--output-sync), so the log reads as if they had run one after the other.
+test: test-start venv browser-deps lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-install-postgres
 	@$(TIMED) summary
+
+test-install-postgres: venv
+	@$(MAKE) --no-print-directory test-install
+	@$(MAKE) --no-print-directory test-postgres
 
 test-start:
 	@$(TIMED) start
