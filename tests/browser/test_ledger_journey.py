@@ -41,8 +41,11 @@ def test_an_officer_registers_a_ledger_project_records_funds_and_a_leader_reads_
     page.goto(f"{base}/projects/new/")
     page.fill("input[name=name]", "浏览器测试·台账项目")
     page.select_option("select[name=industry]", label="新能源汽车")
-    page.wait_for_selector("select[name=chain_node] >> option:text-is('电驱动系统')", state="attached")
-    assert page.locator("select[name=chain_node] optgroup").count() == 0  # only this industry's nodes now
+    # The full list (grouped by industry) already holds the node: wait for htmx to swap in the
+    # chosen industry's nodes alone (no groups), not just for the option.
+    page.wait_for_function("document.querySelector('select[name=chain_node]') !== null && "
+                           "document.querySelectorAll('select[name=chain_node] optgroup').length === 0")
+    assert page.locator("select[name=chain_node] >> option:text-is('电驱动系统')").count() == 1
     page.select_option("select[name=chain_node]", label="电驱动系统")
     page.fill("input[name=investor]", "电驱")
     page.wait_for_selector(f"#investor-options option[value='{investor.name}']", state="attached")

@@ -20,7 +20,7 @@
     if (el) { L = JSON.parse(el.textContent); }
   }
 
-  // The chain layout's column headings (上游 / 中游 / 下游), a third of the width each.
+  // The chain layout's column headings (upstream, midstream, downstream), a third of the width each.
   function columnTitles(columns) {
     return columns.map(function (c, i) {
       return { text: c, left: (8 + i * 33) + "%", top: 0, textStyle: { fontSize: 13, color: "#555" } };
