@@ -12,7 +12,7 @@ from lianzhao.accounts import permissions
 from lianzhao.analysis.choices import OverrideKind
 from lianzhao.analysis.models import AnalysisSettings, CoefficientOverride, NodeShare, ProjectImpactInput
 from lianzhao.audit.choices import AuditAction
-from lianzhao.audit.services import record_change, snapshot
+from lianzhao.audit.services import record_change, record_saved, snapshot
 from lianzhao.core.i18n import in_data_language
 from lianzhao.econ import IOTableError, concordance
 from lianzhao.econ.hybrid import ColumnOverride, LocalShareOverride
@@ -44,8 +44,7 @@ def update_settings(settings: AnalysisSettings, *, changes: dict, acting_user) -
         if not creating:
             current.version += 1
         current.save()
-        record_change(actor=acting_user, action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-                      obj=current, before=None if creating else before, after=snapshot(current))
+        record_saved(current, before=None if creating else before, actor=acting_user)
     return current
 
 
@@ -92,10 +91,7 @@ def set_node_share(node: ChainNode, *, sector: str, share, source: str, table_se
         current.full_clean()
         _check_chain_shares(node, table_sectors, table_year, sector, float(current.share))
         current.save()
-        after = snapshot(current)
-        if creating or after != before:
-            record_change(actor=acting_user, action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-                          obj=current, before=before, after=after)
+        record_saved(current, before=before, actor=acting_user)
     return current
 
 
@@ -169,8 +165,7 @@ def save_override(region, *, data: dict, acting_user, instance: CoefficientOverr
         current.full_clean()
         _check_override(current, settings)
         current.save()
-        record_change(actor=acting_user, action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-                      obj=current, before=before, after=snapshot(current))
+        record_saved(current, before=before, actor=acting_user)
     return current
 
 
@@ -196,8 +191,5 @@ def save_impact_input(project, *, changes: dict, acting_user) -> ProjectImpactIn
             setattr(current, key, value)
         current.full_clean()
         current.save()
-        after = snapshot(current)
-        if creating or before != after:
-            record_change(actor=acting_user, action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-                          obj=current, before=before, after=after)
+        record_saved(current, before=before, actor=acting_user)
     return current

@@ -59,6 +59,16 @@ def record_change(
     return record
 
 
+def record_saved(obj: models.Model, *, before: dict | None, actor, reason: str = "") -> AuditRecord | None:
+    """Audit ``obj`` just saved: a creation when ``before`` is None, else an update — or nothing when
+    no field changed (saving the same values again leaves no trail)."""
+    after = snapshot(obj)
+    if before is not None and after == before:
+        return None
+    return record_change(actor=actor, action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+                         obj=obj, before=before, after=after, reason=reason)
+
+
 def audit_record(
     *, actor, action: str, obj: models.Model, before: dict | None, after: dict | None, reason: str = ""
 ) -> AuditRecord:
