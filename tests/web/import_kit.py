@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl.utils import get_column_letter
 
 from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
 from lianzhao.projects import exporting
@@ -140,7 +141,7 @@ def hostile_xlsx(sheet_rows: bytes | Repeated, shared_strings: bytes | Repeated 
 
 def inline_row(number: int, values: list[str]) -> bytes:
     """One ``<row>`` of inline-string cells (columns A, B, …)."""
-    cells = "".join(f'<c r="{chr(65 + i)}{number}" t="inlineStr"><is><t>{v}</t></is></c>'
+    cells = "".join(f'<c r="{get_column_letter(i + 1)}{number}" t="inlineStr"><is><t>{v}</t></is></c>'
                     for i, v in enumerate(values))
     return f'<row r="{number}">{cells}</row>'.encode()
 
