@@ -67,6 +67,10 @@ def _uploads_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     # Built documents too: a test's rolled-back ids come back in the next test (same data stamp).
     settings.DOCUMENT_CACHE_DIR = tmp_path / "documents"
+    # And the figures kept in the process (core/memo.py), for the same reason.
+    from lianzhao.core import memo
+
+    memo.clear()
 
 
 # --- the Jimo demo -------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from lianzhao.core import memo
+
 
 def _count(client, url):
     with CaptureQueriesContext(connection) as ctx:
@@ -23,6 +25,7 @@ def test_page_queries_do_not_grow_with_rows(client, personas, make_project, url_
     few = _count(client, reverse(url_name))
     for stage in ["lead", "signed", "production", "dropped"] * 5:
         make_project(stage=stage)
+    memo.clear()  # make_project writes without the services' audit rows (test setup)
     with django_assert_num_queries(few):
         client.get(reverse(url_name))
 
@@ -46,6 +49,7 @@ def test_dashboard_query_count_is_pinned(client, personas, make_project, django_
         make_project(stage=stage)
     # 2  session + user
     # 1  traffic-light rule (one row)
+    # 2  the data stamp: newest audit id, recent audit rows (core/memo.py)
     # 1  projects grouped by (stage, industry, method, department): count, planned amount, a filtered
     #    count per funnel stage, first signings in the period, in each of its months and all time —
     #    the funnel, current stages, the amount tables, the signed card, the months and the period's
@@ -59,9 +63,15 @@ def test_dashboard_query_count_is_pinned(client, personas, make_project, django_
     # 4  enterprise service by department: answers due, ratings, overdue now, the departments
     #    (a leader has no reminders of their own: no query)
     for period in ("", "2025", "2025-Q2", "2025-03"):  # any period: the same queries
-        with django_assert_num_queries(15):
+        memo.clear()
+        with django_assert_num_queries(17):
             response = client.get(reverse("dashboard"), {"period": period} if period else {})
         assert response.status_code == 200
+        # The next reader of the period, before the data changes: session + user, rule, the data
+        # stamp, indicators and recent events; the figures, lights and service rates are kept.
+        with django_assert_num_queries(7):
+            again = client.get(reverse("dashboard"), {"period": period} if period else {})
+        assert again.context["stages"] == response.context["stages"]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
@@ -71,3 +81,20 @@ def test_postgresql_connections_run_without_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_the_kept_dashboard_figures_follow_every_audited_change(client, personas, departments, industry, make_project):
+    """The figures are kept per process (core/memo.py) but never stale: a project registered through
+    the service (one audit row) is counted at the next request, in this process or any other."""
+    from decimal import Decimal
+
+    from lianzhao.projects import services
+
+    client.force_login(personas["leader"])
+    make_project()
+    before = client.get(reverse("dashboard")).context["total_count"]
+    assert client.get(reverse("dashboard")).context["total_count"] == before  # kept
+    services.create_project(data={"name": "新登记项目", "industry": industry, "amount": Decimal("2"),
+                                  "method": "expo", "department": departments["a"]},
+                            acting_user=personas["officer_a"])
+    assert client.get(reverse("dashboard")).context["total_count"] == before + 1

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 
 from lianzhao.accounts import permissions
 from lianzhao.aftercare.permissions import can_use_service
+from lianzhao.audit.services import data_stamp
+from lianzhao.core.memo import memoized
 from lianzhao.core.periods import PeriodForm
 from lianzhao.dashboard import queries
 from lianzhao.dashboard.models import Indicator
@@ -27,7 +29,10 @@ def dashboard(request):
     today, rule = lights.today(), TrafficLightRule.load()
     form = PeriodForm(request.GET or None, today=today)
     period = form.chosen()
-    figures = queries.pipeline_figures(today, period)
+    # The same for every reader of the period today: computed once per change of the data.
+    stamp = data_stamp()
+    figures = memoized("dashboard.figures", (today, period.year, period.quarter, period.month), data_stamp=stamp,
+                       build=lambda: queries.pipeline_figures(today, period))
     charts = {
         "funnel": figures.funnel,
         "industry": figures.by_industry,
@@ -48,7 +53,9 @@ def dashboard(request):
         "period_by_department": figures.period_by_department,
         "months": figures.months,
         "today": today,
-        "lights": queries.light_counts(today, rule),
+        "lights": memoized("dashboard.lights", today, data_stamp=stamp,
+                           build=lambda: queries.light_counts(today, rule)),
+        "data_stamp": stamp,
         "indicators": list(Indicator.objects.all()),
         "recent_events": queries.recent_events(),
         "funnel_definition": _(counting.FUNNEL_DEFINITION),

@@ -19,6 +19,7 @@ from lianzhao.audit.services import data_stamp
 from lianzhao.core.documents import cached_document
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.http import attachment
+from lianzhao.core.memo import memoized
 from lianzhao.core.periods import Period
 from lianzhao.core.tables import PREVIEW_ROWS
 from lianzhao.core.xlsx import XLSX_CONTENT_TYPE
@@ -73,7 +74,10 @@ def weekly_report(request):
             return _attachment(content, "application/pdf", name)
         except PdfUnavailable as exc:
             messages.error(request, str(exc))
-    report = build_weekly_report(queries.weekly_data(week, today=today, unit=unit, preview=preview))
+    # The preview is the same for every reader of the week today: built once per change of the data.
+    report = memoized("weekly.preview", (week.label, unit, today, preview), data_stamp=data_stamp(),
+                      build=lambda: build_weekly_report(queries.weekly_data(week, today=today, unit=unit,
+                                                                            preview=preview)))
     following = week.shifted(1)
     return render(request, "dispatch/weekly_report.html", {
         "form": form, "report": report,
