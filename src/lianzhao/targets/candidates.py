@@ -93,8 +93,9 @@ def candidate_pool(node, filters: Filters) -> tuple[list[Enterprise], bool]:
     # Companies with a product named by a part of a term: the product-name index first (few rows), then
     # the filters by primary key. One query joining both let PostgreSQL, on stale statistics (right
     # after a bulk load), scan every product for every company: seconds a node instead of milliseconds.
+    # (No ordering: the model's default order by company name would join the companies back in.)
     named = sorted(set(EnterpriseProduct.objects.filter(name__in=sorted(_terms_substrings(profile.terms)))
-                       .values_list("enterprise_id", flat=True)))
+                       .order_by().values_list("enterprise_id", flat=True)))
     for start in range(0, len(named), 900):
         ids.update(base.filter(pk__in=named[start:start + 900]).values_list("pk", flat=True))
     codes = [c.strip() for c in profile.gbt_codes if c.strip()]
