@@ -24,6 +24,8 @@ from functools import lru_cache
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
 #: The FTS5 table of the SQLite database (created by migration 0003).
 FTS_TABLE = "enterprises_enterprise_fts"
+#: Its trigger that indexes each inserted company (a bulk import indexes them set-based instead).
+FTS_INSERT_TRIGGER = "enterprises_enterprise_fts_ai"
 #: The PostgreSQL expression the GIN index is built on (queries must use it verbatim).
 PG_VECTOR = "to_tsvector('simple'::regconfig, search_text)"
 
@@ -40,7 +42,7 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=262_144)
 def _joined(text: str) -> str:
     # Product names and codes repeat across a registry; names do not, and pass through the cache once.
     return " ".join(tokens(text))
@@ -49,6 +51,21 @@ def _joined(text: str) -> str:
 def search_tokens(*texts: str) -> str:
     """The ``search_text`` of a company: the tokens of each text, space-separated."""
     return " ".join(joined for joined in map(_joined, filter(None, texts)) if joined)
+
+
+def _plain(text: str) -> str:
+    if text.isascii() and text.isalnum():  # a USCC, a number: one token
+        return text.lower()
+    return " ".join(tokens(text))
+
+
+def company_tokens(name: str, short_name: str, uscc: str, stock_code: str, gbt_code: str, csrc_code: str,
+                   products) -> str:
+    """``search_tokens(name, short_name, uscc, stock_code, gbt_code, csrc_code, *products)`` for an
+    import of a million rows: the name and codes each company has alone pass by the cache (they would
+    only push the product names out of it)."""
+    own = [_plain(text) for text in (name, short_name, uscc) if text]
+    return " ".join(filter(None, (*own, *map(_joined, filter(None, (stock_code, gbt_code, csrc_code, *products))))))
 
 
 def query_tokens(text: str) -> tuple[list[str], bool]:
