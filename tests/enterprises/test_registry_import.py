@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from lianzhao.audit.models import AuditRecord
-from lianzhao.enterprises.importing import COLUMNS, import_enterprises, parse_products, template_workbook
+from lianzhao.enterprises.importing import COLUMNS, import_enterprises, template_workbook
 from lianzhao.enterprises.models import Enterprise, EnterpriseProduct, ImportBatch
+from lianzhao.enterprises.rows import parse_products
 from lianzhao.refdata.uscc import check_character
 from tests.conftest import needs_data
 
@@ -194,3 +195,114 @@ def test_a_large_file_is_imported_by_a_background_job(client, personas, immediat
     assert job.summary.startswith("导入完成：新建 5 家企业")
     assert Enterprise.objects.filter(name__startswith="后台企业").count() == 5
     assert EnterpriseProduct.objects.filter(enterprise__name="后台企业0").count() == 2
+
+
+# --- the fast paths of a large import, exercised on small files -------------------------------------------
+
+def test_a_bulk_import_fills_the_search_index_set_based_and_keeps_its_trigger(personas, monkeypatch):
+    from lianzhao.enterprises import registry
+
+    monkeypatch.setattr(registry, "BULK_INDEX_ROWS", 2)
+    result = run(csv_file([row("某隔膜材料有限公司", GOOD_A), row("某电池科技有限公司", GOOD_B, products="锂离子电池")]),
+                 personas["officer_a"])
+    assert result.ok, result.errors
+    assert list(Enterprise.objects.search("隔膜材料").values_list("name", flat=True)) == ["某隔膜材料有限公司"]
+    assert list(Enterprise.objects.search("锂离子电池").values_list("name", flat=True)) == ["某电池科技有限公司"]
+    # The insert trigger is back: a company saved afterwards is found too.
+    Enterprise.objects.create(name="某储能系统有限公司")
+    assert Enterprise.objects.search("储能系统").count() == 1
+
+
+def test_a_refused_bulk_import_leaves_the_index_and_its_trigger_as_they_were(personas, monkeypatch):
+    from lianzhao.enterprises import registry
+
+    monkeypatch.setattr(registry, "BULK_INDEX_ROWS", 1)
+    Enterprise.objects.create(name="甲公司", uscc=GOOD_A)
+
+    def clash(*args, **kwargs):
+        raise registry.IntegrityError("UNIQUE constraint failed")
+
+    monkeypatch.setattr(registry, "record_change", clash)  # fails inside the write transaction
+    result = run(csv_file([row("某隔膜材料有限公司", GOOD_B), row("乙公司")]), personas["officer_a"])
+    assert not result.ok and "未写入任何数据" in result.errors[0]
+    assert list(Enterprise.objects.values_list("name", flat=True)) == ["甲公司"]
+    assert not Enterprise.objects.search("隔膜材料").exists()
+    Enterprise.objects.create(name="某储能系统有限公司")
+    assert Enterprise.objects.search("储能系统").count() == 1
+
+
+def test_an_unchanged_row_is_recognised_also_when_its_products_were_reordered_by_hand(personas):
+    officer = personas["officer_a"]
+    rows = [row("甲公司", GOOD_A), row("乙公司", GOOD_B, products="湿法隔膜（90%）")]
+    assert run(csv_file(rows), officer).ok
+    # Stored product order 5, 7 instead of 0, 1 (as a hand edit may leave it): the set-based
+    # comparison is not sure, the row-by-row merge decides — still unchanged.
+    for position, product in zip((5, 7), Enterprise.objects.get(name="甲公司").products.order_by("order"), strict=True):
+        product.order = position
+        product.save()
+    again = run(csv_file(rows), officer).batch
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert not AuditRecord.objects.filter(model_name="enterprise").exists()
+
+
+def test_a_changed_share_or_flag_is_an_update_with_its_audit_row(personas):
+    officer = personas["officer_a"]
+    assert run(csv_file([row("甲公司", GOOD_A), row("乙公司", GOOD_B), row("丙公司")]), officer).ok
+    result = run(csv_file([row("甲公司", GOOD_A, products="锂电池隔膜（61%）、涂覆隔膜"), row("乙公司", GOOD_B, local="是"),
+                           row("丙公司", founded="", capital="", products="")]), officer)
+    assert (result.batch.updated, result.batch.unchanged) == (2, 1)
+    records = {r.object_repr: r for r in AuditRecord.objects.filter(model_name="enterprise")}
+    assert set(records) == {"甲公司", "乙公司"}
+    assert records["甲公司"].after == {"products": ["锂电池隔膜（61%）", "涂覆隔膜"]}
+    assert records["乙公司"].before == {"is_local": False} and records["乙公司"].after == {"is_local": True}
+    assert [p.share for p in Enterprise.objects.get(name="甲公司").products.all()] == [Decimal("0.6100"), None]
+
+
+@pytest.fixture
+def two_processes(monkeypatch):
+    """Chunks of two rows, the second process from the second chunk on."""
+    from lianzhao.enterprises import importing
+
+    monkeypatch.setattr(importing, "BATCH", 2)
+    monkeypatch.setattr(importing, "PARALLEL_ROWS", 2)
+    monkeypatch.setattr(importing.os, "cpu_count", lambda: 2)
+    return importing
+
+
+def _count_submissions(importing, monkeypatch) -> list:
+    sent = []
+    submit = importing._SecondChecker.submit
+
+    def counting(self, rows):
+        sent.append(len(rows))
+        submit(self, rows)
+
+    monkeypatch.setattr(importing._SecondChecker, "submit", counting)
+    return sent
+
+
+def test_rows_checked_in_a_second_process_import_the_same(personas, two_processes, monkeypatch):
+    sent = _count_submissions(two_processes, monkeypatch)
+    rows = [row(f"并行企业{i}", uscc(f"91320505MA1YYYY{i:02d}"), products=f"产品{i}（{i + 1}%）") for i in range(9)]
+    result = run(csv_file(rows), personas["officer_a"])
+    assert result.ok, result.errors
+    assert result.batch.created == 9 and EnterpriseProduct.objects.count() == 9
+    assert Enterprise.objects.search("并行企业7").get().uscc == uscc("91320505MA1YYYY07")
+    assert sent  # the second process had rows to check
+
+
+def test_errors_found_in_a_second_process_keep_their_row_order(personas, two_processes):
+    rows = [row(f"并行企业{i}", region="999999" if i in (1, 6) else "320505") for i in range(9)]
+    rows[8][0] = "并行企业2"  # a duplicate across chunks
+    result = run(csv_file(rows), personas["officer_a"])
+    assert result.errors == ["第 3 行 第 3 列（区划代码）：区划代码 999999 不存在（统计用区划代码）。",
+                             "第 8 行 第 3 列（区划代码）：区划代码 999999 不存在（统计用区划代码）。",
+                             "第 10 行 第 1 列（企业名称）：与第 4 行重复（企业名称相同）。"]
+    assert not Enterprise.objects.exists()
+
+
+def test_when_the_second_process_fails_this_one_checks_its_rows(personas, two_processes, monkeypatch):
+    monkeypatch.setattr(two_processes.sys, "executable", "/bin/false")
+    result = run(csv_file([row(f"并行企业{i}") for i in range(7)]), personas["officer_a"])
+    assert result.ok, result.errors
+    assert result.batch.created == 7 and Enterprise.objects.search("并行企业6").exists()

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianzhao.core.forms import ModelMultipleChoiceField
-from lianzhao.enterprises.importing import parse_products
 from lianzhao.enterprises.models import Enterprise
+from lianzhao.enterprises.rows import parse_products
 from lianzhao.enterprises.rules import csrc_error, region_error
 from lianzhao.enterprises.services import EDITABLE_FIELDS, product_list
 from lianzhao.industries.models import ChainNode

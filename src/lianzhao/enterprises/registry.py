@@ -28,7 +28,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -40,11 +41,9 @@ from lianzhao.audit.models import AuditRecord
 from lianzhao.audit.services import record_change, snapshot
 from lianzhao.enterprises import search
 from lianzhao.enterprises.models import Enterprise, EnterpriseProduct, ImportBatch
+from lianzhao.enterprises.rows import FIELDS, PRODUCT_COLUMNS, STAGE_COLUMNS, search_text
 
 CHUNK = 900  # rows per lookup: IN (…) lists stay below every database's parameter limit
-#: Fields a row sets (blank keeps the stored value; None for flags means "not given").
-FIELDS = ("name", "short_name", "uscc", "region_code", "gbt_code", "csrc_code", "stock_code",
-          "registered_capital", "founded_on", "scale", "is_local", "is_chain_leader", "note", "source")
 TEXT_FIELDS = {"name", "short_name", "uscc", "region_code", "gbt_code", "csrc_code", "stock_code", "scale", "note",
                "source"}
 
@@ -99,9 +98,10 @@ class RegistryResult:
 
 STAGE = "lz_registry_stage"
 STAGE_PRODUCTS = "lz_registry_stage_products"
-_STAGE_COLUMNS = ("number", *FIELDS, "search_text", "products_set")
-_PRODUCT_COLUMNS = ("number", "position", "name", "share", "source")
 BATCH = 5000  # rows per staging write
+#: A chunk of rows as the staging tables take them: (rows, products), tuples of
+#: :data:`~lianzhao.enterprises.rows.STAGE_COLUMNS` and :data:`~lianzhao.enterprises.rows.PRODUCT_COLUMNS`.
+StageChunk = tuple[list[tuple], list[tuple]]
 
 
 def _create_stage(cursor) -> None:
@@ -133,43 +133,46 @@ def _put(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> Non
                 copy.write_row(row)
     else:
         marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        # The driver's own executemany: Django's wrapper rewrites every row's "%s" placeholders.
+        cursor.cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks.replace('%s', '?')})",
+                                  rows)
 
 
-def _db(value, sqlite: bool):
-    """A Python value as the staging table takes it (SQLite: dates and decimals as text)."""
-    if sqlite and value is not None:
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, Decimal):
-            return str(value)
+def _db(value):
+    """A Python value as the staging tables take it (dates and decimals as text)."""
+    if isinstance(value, dt.date | Decimal):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
     return value
 
 
-def _row_tokens(row: RegistryRow) -> str:
-    return search.search_tokens(row.name, row.short_name, row.uscc, row.stock_code, row.gbt_code, row.csrc_code,
-                                *(name for name, _ in row.products or ()))
-
-
-def _stage_rows(cursor, rows: Iterable[RegistryRow], progress, total) -> int:
-    """Stage every row (values as given; blank = not given) with its products; returns the count."""
-    staged, products, done = [], [], 0
-    sqlite = connection.vendor == "sqlite"
+def stage_chunks(rows: Iterable[RegistryRow]) -> Iterator[StageChunk]:
+    """``rows`` as staging chunks of :data:`BATCH` rows, with their search text."""
+    staged, products = [], []
     for row in rows:
-        done += 1
+        names = [name for name, _ in row.products or ()]
         staged.append((row.number, row.name, row.short_name, row.uscc or None, row.region_code, row.gbt_code,
-                       row.csrc_code, row.stock_code, _db(row.registered_capital, sqlite), _db(row.founded_on, sqlite),
-                       row.scale, row.is_local, row.is_chain_leader, row.note, row.source, _row_tokens(row),
+                       row.csrc_code, row.stock_code, _db(row.registered_capital), _db(row.founded_on), row.scale,
+                       row.is_local, row.is_chain_leader, row.note, row.source,
+                       search_text(row.name, row.short_name, row.uscc, row.stock_code, row.gbt_code, row.csrc_code,
+                                   names),
                        row.products is not None))
         for position, (name, share) in enumerate(row.products or ()):
-            products.append((row.number, position, name, _db(share, sqlite), row.product_source))
+            products.append((row.number, position, name, _db(share), row.product_source))
         if len(staged) == BATCH:
-            _put(cursor, STAGE, _STAGE_COLUMNS, staged)
-            _put(cursor, STAGE_PRODUCTS, _PRODUCT_COLUMNS, products)
+            yield staged, products
             staged, products = [], []
-            progress(done, total, f"读取并校验 {done:,} 行")
-    _put(cursor, STAGE, _STAGE_COLUMNS, staged)
-    _put(cursor, STAGE_PRODUCTS, _PRODUCT_COLUMNS, products)
+    if staged:
+        yield staged, products
+
+
+def _stage_rows(cursor, chunks: Iterable[StageChunk], progress, total) -> int:
+    """Stage every chunk (values as given; blank = not given); returns the number of rows."""
+    done = 0
+    for staged, products in chunks:
+        _put(cursor, STAGE, STAGE_COLUMNS, staged)
+        _put(cursor, STAGE_PRODUCTS, PRODUCT_COLUMNS, products)
+        done += len(staged)
+        progress(done, total, f"读取并校验 {done:,} 行")
     return done
 
 
@@ -221,27 +224,50 @@ def _products_json(items) -> list[str]:
     return [f"{name}（{float(share):.0%}）" if share is not None else name for name, share in items]
 
 
+def _mark_unchanged(cursor) -> int:
+    """Mark ``action = 'same'`` on the matched rows that change nothing — every given value equal to
+    the stored one, the product list (when given) equal to the stored list in its order — in one
+    set-based statement; returns how many. It compares as :func:`_merge` does but only says "same"
+    where it is sure (stored products ordered 0, 1, 2 …); every other matched row is merged in Python.
+    A re-imported file of a million unchanged rows costs this statement instead of a million merges."""
+    t, p = Enterprise._meta.db_table, EnterpriseProduct._meta.db_table
+    same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+    values = " AND ".join(
+        f"(s.{f} IS NULL OR s.{f} = '' OR s.{f} = e.{f})" if f in TEXT_FIELDS else f"(s.{f} IS NULL OR s.{f} = e.{f})"
+        for f in FIELDS if f != "source")
+    products = (f"(NOT s.products_set OR ((SELECT COUNT(*) FROM {STAGE_PRODUCTS} sp WHERE sp.number = s.number) = "
+                f"(SELECT COUNT(*) FROM {p} ep WHERE ep.enterprise_id = s.target_id) AND NOT EXISTS ("
+                f"SELECT 1 FROM {STAGE_PRODUCTS} sp WHERE sp.number = s.number AND NOT EXISTS ("
+                f'SELECT 1 FROM {p} ep WHERE ep.enterprise_id = s.target_id AND ep."order" = sp.position '
+                f"AND ep.name = sp.name AND ep.share {same} sp.share))))")
+    cursor.execute(f"UPDATE {STAGE} AS s SET action = 'same' FROM {t} AS e "
+                   f"WHERE e.id = s.target_id AND s.action IS NULL AND {values} AND {products}")
+    return cursor.rowcount
+
+
 _READ = ("id", *FIELDS, "updated_at")
+_STAGED = ("number", "target_id", *FIELDS, "products_set")
 
 
 def _merge_matched(cursor, progress, total) -> tuple[int, int]:
     """Merge each matched row into its company (see the module docstring); returns (updated, unchanged)."""
-    cursor.execute(f"SELECT COUNT(*) FROM {STAGE} WHERE target_id IS NOT NULL")
+    unchanged = _mark_unchanged(cursor)
+    cursor.execute(f"SELECT COUNT(*) FROM {STAGE} WHERE target_id IS NOT NULL AND action IS NULL")
     matched = cursor.fetchone()[0]
     if not matched:
-        return 0, 0
+        return 0, unchanged
     adapt = connection.ops.adapt_datetimefield_value
     sqlite = connection.vendor == "sqlite"
-    updated = unchanged = offset = 0
+    updated = offset = 0
     last = -1
     while True:
-        cursor.execute(f"SELECT {', '.join(('number', 'target_id', *FIELDS, 'products_set'))} FROM {STAGE} "
-                       f"WHERE target_id IS NOT NULL AND number > %s ORDER BY number LIMIT %s", [last, CHUNK])
+        cursor.execute(f"SELECT {', '.join(_STAGED)} FROM {STAGE} WHERE target_id IS NOT NULL AND action IS NULL "
+                       f"AND number > %s ORDER BY number LIMIT %s", [last, CHUNK])
         chunk = cursor.fetchall()
         if not chunk:
             break
         last = chunk[-1][0]
-        rows = {r[0]: dict(zip(("number", "target_id", *FIELDS, "products_set"), r, strict=True)) for r in chunk}
+        rows = {r[0]: dict(zip(_STAGED, r, strict=True)) for r in chunk}
         stored = {r["id"]: r for r in Enterprise.objects.filter(pk__in=[r["target_id"] for r in rows.values()])
                   .values(*_READ)}
         stored_products: dict[int, list] = {}
@@ -253,25 +279,24 @@ def _merge_matched(cursor, progress, total) -> tuple[int, int]:
                        f"({', '.join(['%s'] * len(rows))}) ORDER BY number, position", list(rows))
         for number, name, share in cursor.fetchall():
             given_products.setdefault(number, []).append((name, Decimal(str(share)) if share is not None else None))
-        changes, drop = [], []
+        changes, same = [], []
         for number, row in rows.items():
             current = stored[row["target_id"]]
             final, products, before, after = _merge(row, current, stored_products.get(current["id"], []),
                                                     given_products.get(number, []) if row["products_set"] else None)
             if not before:
-                drop.append((number,))
+                same.append((number,))
                 unchanged += 1
                 continue
             updated += 1
             names = [n for n, _ in (products if products is not None else stored_products.get(current["id"], []))]
-            tokens = search.search_tokens(final["name"], final["short_name"], final["uscc"] or "",
-                                          final["stock_code"], final["gbt_code"], final["csrc_code"], *names)
-            changes.append((*[_db(final[k], sqlite) for k in FIELDS], tokens, products is not None,
+            tokens = search_text(final["name"], final["short_name"], final["uscc"] or "", final["stock_code"],
+                                 final["gbt_code"], final["csrc_code"], names)
+            changes.append((*[_db(final[k]) if sqlite else final[k] for k in FIELDS], tokens, products is not None,
                             json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False),
                             adapt(current["updated_at"]), number))
-        if drop:
-            cursor.executemany(f"DELETE FROM {STAGE} WHERE number = %s", drop)
-            cursor.executemany(f"DELETE FROM {STAGE_PRODUCTS} WHERE number = %s", drop)
+        if same:
+            cursor.executemany(f"UPDATE {STAGE} SET action = 'same' WHERE number = %s", same)
         if changes:
             assignments = ", ".join(f"{f} = %s" for f in (*FIELDS, "search_text", "products_set", "before_json",
                                                            "after_json", "expected_updated_at"))
@@ -315,7 +340,36 @@ def _merge(row: dict, stored: dict, stored_products: list, given_products: list 
 
 # --- the write -----------------------------------------------------------------------------------------
 
-def _write(cursor, *, batch: ImportBatch, actor, now) -> int:
+#: New companies from which SQLite's full-text index is filled by one statement after the insert
+#: instead of by its trigger, row by row.
+BULK_INDEX_ROWS = 10_000
+
+
+@contextmanager
+def _bulk_index(cursor, created: int):
+    """Around the insert of ``created`` new companies (inside the write transaction): on SQLite, with
+    many of them, drop the FTS insert trigger (migration 0003), then index the new rows in one
+    ``INSERT … SELECT`` and create the trigger again — DDL is transactional in SQLite, so other
+    connections never see the registry without it, and a failed import leaves it as it was."""
+    if connection.vendor != "sqlite" or created < BULK_INDEX_ROWS:
+        yield
+        return
+    t = Enterprise._meta.db_table
+    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [search.FTS_INSERT_TRIGGER])
+    trigger = cursor.fetchone()
+    if trigger is None:  # no trigger, nothing to speed up
+        yield
+        return
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {t}")
+    last = cursor.fetchone()[0]
+    cursor.execute(f"DROP TRIGGER {search.FTS_INSERT_TRIGGER}")
+    yield
+    cursor.execute(f"INSERT INTO {search.FTS_TABLE} (rowid, search_text) SELECT id, search_text FROM {t} "
+                   "WHERE id > %s ORDER BY id", [last])
+    cursor.execute(trigger[0])
+
+
+def _write(cursor, *, batch: ImportBatch, actor, now, created: int) -> int:
     """Apply the staged rows; returns the number of product rows written."""
     t = Enterprise._meta.db_table
     ts = connection.ops.adapt_datetimefield_value(now)
@@ -327,15 +381,17 @@ def _write(cursor, *, batch: ImportBatch, actor, now) -> int:
     cursor.execute(f"UPDATE {t} SET {assignments}, updated_at = %s, import_batch_id = %s "
                    f"FROM {STAGE} s WHERE s.action = 'update' AND {t}.id = s.target_id", [ts, batch.pk])
     values = [f"COALESCE(s.{f}, %s)" if f in ("is_local", "is_chain_leader") else f"s.{f}" for f in FIELDS]
-    cursor.execute(f"INSERT INTO {t} (created_at, updated_at, is_sample, import_batch_id, {', '.join(FIELDS)}, "
-                   f"search_text) SELECT %s, %s, %s, %s, {', '.join(values)}, s.search_text "
-                   f"FROM {STAGE} s WHERE s.target_id IS NULL ORDER BY s.number", [ts, ts, False, batch.pk, False, False])
+    with _bulk_index(cursor, created):
+        cursor.execute(f"INSERT INTO {t} (created_at, updated_at, is_sample, import_batch_id, {', '.join(FIELDS)}, "
+                       f"search_text) SELECT %s, %s, %s, %s, {', '.join(values)}, s.search_text FROM {STAGE} s "
+                       "WHERE s.target_id IS NULL ORDER BY s.number", [ts, ts, False, batch.pk, False, False])
     p = EnterpriseProduct._meta.db_table
     cursor.execute(f"DELETE FROM {p} WHERE enterprise_id IN "
                    f"(SELECT target_id FROM {STAGE} WHERE action = 'update' AND products_set)")
     cursor.execute(f'INSERT INTO {p} (enterprise_id, name, share, source, "order") '
                    f"SELECT e.id, sp.name, sp.share, sp.source, sp.position FROM {STAGE_PRODUCTS} sp "
-                   f"JOIN {STAGE} s ON s.number = sp.number JOIN {t} e ON e.name = s.name WHERE s.products_set "
+                   f"JOIN {STAGE} s ON s.number = sp.number JOIN {t} e ON e.name = s.name "
+                   "WHERE s.products_set AND (s.target_id IS NULL OR s.action = 'update') "
                    "ORDER BY sp.number, sp.position")
     written = cursor.rowcount
     a = AuditRecord._meta.db_table
@@ -355,15 +411,44 @@ def write_registry(rows: Iterable[RegistryRow], *, kind: str, acting_user, file_
                    progress: Callable = no_progress,
                    pending_errors: Callable[[], list[str]] | None = None) -> RegistryResult:
     """Create or update the companies of ``rows`` — all of them or none — as one import batch; see the
-    module docstring. Raises :class:`RegistryRefused` with what ``pending_errors()`` returns once the
-    rows are exhausted (the caller's own checks of the rows, which stops handing rows on at its first
-    error), else with every conflict found. ``progress(done, total, message)`` is called before the
-    write, never inside it."""
+    module docstring and :func:`write_chunks`."""
+    return write_chunks(stage_chunks(rows), kind=kind, acting_user=acting_user, file_name=file_name, sha256=sha256,
+                        source=source, total=total, progress=progress, pending_errors=pending_errors)
+
+
+@contextmanager
+def _import_cache(cursor):
+    """On SQLite, a page cache of 256 MB for the registry's tables while the import's connection
+    matches and writes: the indexes of a million companies do not fit the default 2 MB, and every
+    insert into them would read their pages again. Restored afterwards. (Not for the temporary
+    tables: a large cache there makes every autocommitted staging write several times slower.)"""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    cursor.execute("PRAGMA main.cache_size")
+    size = cursor.fetchone()[0]
+    cursor.execute("PRAGMA main.cache_size = -262144")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA main.cache_size = {int(size)}")
+
+
+def write_chunks(chunks: Iterable[StageChunk], *, kind: str, acting_user, file_name: str = "",
+                 sha256: str = "", source: str = "", total: int | None = None,
+                 progress: Callable = no_progress,
+                 pending_errors: Callable[[], list[str]] | None = None) -> RegistryResult:
+    """Create or update the companies of ``chunks`` (rows already in the staging tables' form, see
+    :func:`stage_chunks` and :class:`lianzhao.enterprises.rows.RowChecker`) — all of them or none —
+    as one import batch. Raises :class:`RegistryRefused` with what ``pending_errors()`` returns once
+    the chunks are exhausted (the caller's own checks of the rows, which stops handing rows on at its
+    first error), else with every conflict found. ``progress(done, total, message)`` is called before
+    the write, never inside it."""
     started = time.perf_counter()
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _import_cache(cursor):
         _create_stage(cursor)
         try:
-            done = _stage_rows(cursor, rows, progress, total)
+            done = _stage_rows(cursor, chunks, progress, total)
             caller_errors = pending_errors() if pending_errors is not None else []
             if caller_errors:
                 raise RegistryRefused(caller_errors)
@@ -380,7 +465,7 @@ def write_registry(rows: Iterable[RegistryRow], *, kind: str, acting_user, file_
                         kind=kind, actor=acting_user if getattr(acting_user, "pk", None) else None,
                         file_name=file_name, sha256=sha256, source=source, rows=done, created=created,
                         updated=updated, unchanged=unchanged)
-                    batch.products = _write(cursor, batch=batch, actor=acting_user, now=timezone.now())
+                    batch.products = _write(cursor, batch=batch, actor=acting_user, now=timezone.now(), created=created)
                     batch.seconds = round(time.perf_counter() - started, 2)
                     batch.save(update_fields=["products", "seconds"])
                     record_change(actor=acting_user, action=AuditAction.CREATE, obj=batch, before=None,
