@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -165,14 +166,27 @@ def stage_chunks(rows: Iterable[RegistryRow]) -> Iterator[StageChunk]:
         yield staged, products
 
 
+#: Chunks staged per transaction on SQLite: each autocommitted write to the temporary tables is a
+#: transaction of its own, and its commit cost more than its rows (1,000,000 rows: 7.7 s → 4.4 s).
+#: The transaction touches only the temporary tables: it takes no lock other users would wait for.
+STAGE_CHUNKS_PER_COMMIT = 20
+
+
 def _stage_rows(cursor, chunks: Iterable[StageChunk], progress, total) -> int:
     """Stage every chunk (values as given; blank = not given); returns the number of rows."""
     done = 0
-    for staged, products in chunks:
-        _put(cursor, STAGE, STAGE_COLUMNS, staged)
-        _put(cursor, STAGE_PRODUCTS, PRODUCT_COLUMNS, products)
-        done += len(staged)
-        progress(done, total, f"读取并校验 {done:,} 行")
+    chunks = iter(chunks)
+    per_commit = STAGE_CHUNKS_PER_COMMIT if connection.vendor == "sqlite" else 1
+    more = True
+    while more:
+        more = False
+        with transaction.atomic():
+            for staged, products in islice(chunks, per_commit):
+                more = True
+                _put(cursor, STAGE, STAGE_COLUMNS, staged)
+                _put(cursor, STAGE_PRODUCTS, PRODUCT_COLUMNS, products)
+                done += len(staged)
+                progress(done, total, f"读取并校验 {done:,} 行")
     return done
 
 
