@@ -1,13 +1,15 @@
 """Importing the enterprise registry from a spreadsheet (.xlsx) or CSV: the template, the checks of
-every row, then :func:`lianzhao.enterprises.registry.write_registry` — all rows or none.
+every row, then :func:`lianzhao.enterprises.registry.write_chunks` — all rows or none.
 
 The rows are read through the core reader (:func:`lianzhao.core.spreadsheet.open_table`: streamed,
-limits against hostile files, the CSV fast path) and checked here without Django forms — at a
-million rows a form per row would cost minutes — against the same rules the enterprise form applies:
-the USCC check digit (:func:`lianzhao.refdata.uscc.uscc_error`), division codes and GB/T codes that
-exist in the reference data. Errors read "第 N 行 第 M 列（列名）：原因" and nothing is written while
-there is one. A re-imported company (same 统一社会信用代码, else same 上市代码, else same name) is
-updated: filled cells replace the stored values, blank cells keep them.
+limits against hostile files, the CSV fast path) and checked without Django forms — at a million rows
+a form per row would cost minutes — by :class:`lianzhao.enterprises.rows.RowChecker`, against the same
+rules the enterprise form applies: the USCC check digit (:func:`lianzhao.refdata.uscc.uscc_error`),
+division codes and GB/T codes that exist in the reference data. From :data:`PARALLEL_ROWS` rows on a
+second process checks chunks of rows while this one reads, stages and checks the rest. Errors read
+"第 N 行 第 M 列（列名）：原因" and nothing is written while there is one. A re-imported company
+(same 统一社会信用代码, else same 上市代码, else same name) is updated: filled cells replace the
+stored values, blank cells keep them.
 """
 
 from __future__ import annotations
