@@ -53,4 +53,4 @@ def test_warming_a_web_server_regionalizes_the_districts_table(demo):
 
     engine.clear_cache()
     apps.get_app_config("analysis").warm_up()
-    assert [context.region_code for context in engine._cache.values()] == ["370215"]
+    assert [context.region_code for context in engine._contexts.values()] == ["370215"]

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from lianzhao.analysis.choices import Measure, OverrideKind, SectorLevel
 from lianzhao.analysis.models import AnalysisSettings, CoefficientOverride, NodeShare, RegionalBase
+from lianzhao.core.memo import BoundedCache
 from lianzhao.core.units import YI
 from lianzhao.econ import IOTable, IOTableError, Regionalization, concordance, regionalize
 from lianzhao.econ.gaps import GapThresholds
@@ -31,9 +30,7 @@ from lianzhao.econ.plants import PLANT_SOURCE
 from lianzhao.paths import DataDirError
 from lianzhao.refdata.nbs import read_nbs
 
-_CACHE_SIZE = 8
-_cache: OrderedDict[str, RegionalContext] = OrderedDict()
-_lock = threading.Lock()
+_contexts = BoundedCache(8)  # fingerprint → RegionalContext
 
 
 class AnalysisUnavailable(Exception):
@@ -99,8 +96,7 @@ class RegionalContext:
     notes: list[str] = field(default_factory=list)
     # Results derived from this context (impact cards, …): they live and go with the context, so a
     # change of settings or base — a new fingerprint, a new context — leaves them behind. See memoized().
-    _memo: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
-    _memo_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+    _memo: BoundedCache = field(default_factory=lambda: BoundedCache(256), compare=False, repr=False)
 
     def memoized(self, key: tuple, compute, *, size: int = 256):
         """``compute()``, kept under ``key`` for as long as this context is cached (the last ``size``).
@@ -108,16 +104,7 @@ class RegionalContext:
         The key must name every other input of the result, so that a changed input is simply another
         key. Concurrent first requests may both compute; one result is kept. Results are shared by
         the process's threads: callers only read them."""
-        with self._memo_lock:
-            if key in self._memo:
-                self._memo.move_to_end(key)
-                return self._memo[key]
-        value = compute()
-        with self._memo_lock:
-            self._memo[key] = value
-            while len(self._memo) > size:
-                self._memo.popitem(last=False)
-        return value
+        return self._memo.get_or_compute(key, compute, size=size)
 
     @property
     def sector_names(self) -> dict[str, str]:
@@ -268,10 +255,11 @@ def regional_context(region) -> RegionalContext:
     overrides = _overrides(region, settings)
     shares, stamp = node_shares_for(settings.table_sectors)
     key = fingerprint(region, settings, base, overrides, stamp)
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
+    return _contexts.get_or_compute(key, lambda: _build_context(region, settings, base, overrides, shares, key))
+
+
+def _build_context(region, settings: AnalysisSettings, base: RegionalBase, overrides: list, shares: dict,
+                   key: str) -> RegionalContext:
     try:
         table = national_table(settings.table_year, settings.table_sectors)
     except (DataDirError, FileNotFoundError) as exc:
@@ -285,20 +273,14 @@ def regional_context(region) -> RegionalContext:
     except (IOTableError, ValueError) as exc:
         raise AnalysisUnavailable(_("分析设置或混合表覆盖与当前投入产出表不符，请在“分析设置”中修正：%(error)s")
                                   % {"error": exc}) from exc
-    context = RegionalContext(
+    return RegionalContext(
         region_code=region.code, region_name=region.name, table_year=settings.table_year,
         table_sectors=settings.table_sectors, method=settings.method, delta=float(settings.delta),
         thresholds=thresholds_of(settings), base=_base_info(base), national=table,
         regional=regional, output=regional.table.x, fingerprint=key, share_rule=settings.node_share_rule,
         overrides=tuple(overrides), node_shares=shares,
     )
-    with _lock:
-        _cache[key] = context
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return context
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
+    _contexts.clear()

@@ -9,10 +9,9 @@ context — leaves them behind and a repeated request costs nothing.
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
 
 from lianzhao.analysis.engine import RegionalContext
+from lianzhao.core.memo import BoundedCache
 from lianzhao.econ import regionalize
 from lianzhao.econ.gaps import GapThresholds
 from lianzhao.econ.robust import Band, Scenario
@@ -78,6 +77,6 @@ def what_if(context: RegionalContext, values: dict) -> RegionalContext:
         return dataclasses.replace(
             context, method=method, delta=delta, thresholds=thresholds, share_rule=values["node_share_rule"],
             regional=regional, what_if=True, fingerprint=f"{context.fingerprint}/what-if/{hash(key) & 0xffffffff:x}",
-            _memo=OrderedDict(), _memo_lock=threading.Lock())
+            _memo=BoundedCache(256))
 
     return context.memoized(key, compute, size=64)

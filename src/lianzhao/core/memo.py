@@ -21,25 +21,47 @@ from django.utils import translation
 T = TypeVar("T")
 SIZE = 64
 
-_lock = threading.Lock()
-_store: OrderedDict[tuple, object] = OrderedDict()
+
+class BoundedCache:
+    """The last ``size`` values computed under their keys, shared by a process's threads (a lock
+    around the dictionary, not around the computing: two first requests may both compute, one value
+    is kept). Callers only read what they get back."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._lock = threading.Lock()
+        self._values: OrderedDict = OrderedDict()
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], T], *, size: int | None = None) -> T:
+        """The value kept under ``key``, else ``compute()`` kept there; ``size`` overrides how many
+        values are kept after this one is added."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > (size or self.size):
+                self._values.popitem(last=False)
+        return value
+
+    def values(self) -> list:
+        with self._lock:
+            return list(self._values.values())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+_kept = BoundedCache(SIZE)
 
 
 def memoized(kind: str, params: Hashable, *, data_stamp: str, build: Callable[[], T]) -> T:
     """``build()``'s value for ``kind`` and ``params`` on the data as it is now (see the module)."""
-    key = (kind, params, translation.get_language(), data_stamp)
-    with _lock:
-        if key in _store:
-            _store.move_to_end(key)
-            return _store[key]  # type: ignore[return-value]
-    value = build()
-    with _lock:
-        _store[key] = value
-        while len(_store) > SIZE:
-            _store.popitem(last=False)
-    return value
+    return _kept.get_or_compute((kind, params, translation.get_language(), data_stamp), build)
 
 
 def clear() -> None:
-    with _lock:
-        _store.clear()
+    _kept.clear()
