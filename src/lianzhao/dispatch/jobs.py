@@ -39,10 +39,10 @@ def weekly_report(run, *, week, unit, format):
     report = build_weekly_report(data)
     run.progress(2, message=_("生成文件"), force=True)
     if format == "xlsx":
-        return JobResult(content=weekly_workbook(report), filename=report_filename(report, "xlsx"),
+        return JobResult(content=weekly_workbook(report), filename=report_filename(report["week"], "xlsx"),
                          content_type=XLSX_CONTENT_TYPE)
     try:
         content = weekly_pdf(report)
     except PdfUnavailable as exc:
         raise JobFailed(str(exc)) from exc
-    return JobResult(content=content, filename=report_filename(report, "pdf"), content_type="application/pdf")
+    return JobResult(content=content, filename=report_filename(report["week"], "pdf"), content_type="application/pdf")

@@ -62,7 +62,7 @@ def weekly_report(request):
         def build_report():
             return build_weekly_report(queries.weekly_data(week, today=today, unit=unit))
 
-        name = report_filename({"week": week, "unit": unit}, fmt)
+        name = report_filename(week, fmt)
         params = {"week": week.label, "unit": unit}
         if fmt == "xlsx":
             content = cached_document("weekly.xlsx", params, data_stamp=data_stamp(), today=today,

@@ -324,5 +324,6 @@ def build_weekly_report(data: WeeklyData) -> dict:
     }
 
 
-def report_filename(report: dict, extension: str) -> str:
-    return f"周调度表_{report['week'].label}.{extension}"
+def report_filename(week: IsoWeek, extension: str) -> str:
+    """The download's name: 周调度表_2025-W13.pdf."""
+    return f"周调度表_{week.label}.{extension}"

@@ -35,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         out = Path(options["out"]) if options["out"] else None
         fmt = options["format"] or ("pdf" if out and out.suffix.lower() == ".pdf" else "xlsx")
-        out = out or Path(report_filename(report, fmt))
+        out = out or Path(report_filename(report["week"], fmt))
         try:
             content = weekly_pdf(report) if fmt == "pdf" else weekly_workbook(report)
         except PdfUnavailable as exc:
