@@ -136,8 +136,10 @@ class Enterprise(TimeStampedModel):
 class EnterpriseProduct(models.Model):
     """A main product (主营产品) of a company, with its share of revenue when a source gives one."""
 
+    # No index of its own: the unique (enterprise, name) index below starts with it and serves every
+    # lookup by company; a second one only cost each import of a million companies' products time.
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
-                                   related_name="products")
+                                   related_name="products", db_index=False)
     name = models.CharField(_("产品"), max_length=64, db_index=True)
     share = models.DecimalField(_("营收占比"), max_digits=5, decimal_places=4, null=True, blank=True,
                                 validators=[MinValueValidator(0), MaxValueValidator(1)])
