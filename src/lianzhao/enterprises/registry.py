@@ -103,7 +103,9 @@ class RegistryResult:
 
 STAGE = "lz_registry_stage"
 STAGE_PRODUCTS = "lz_registry_stage_products"
-#: The matched rows left for the merge in Python (numbers), and what it decides for the changed ones.
+#: The matched rows that change nothing, those left for the merge in Python, and what it decides
+#: for the changed ones (see :func:`_mark_unchanged`).
+SAME = "lz_registry_stage_same"
 TODO = "lz_registry_stage_todo"
 CHANGES = "lz_registry_stage_changes"
 BATCH = 5000  # rows per staging write
@@ -131,7 +133,7 @@ def _create_stage(cursor) -> None:
 
 
 def _drop_stage(cursor) -> None:
-    for table in (f"{STAGE}_same", TODO, CHANGES):
+    for table in (SAME, TODO, CHANGES):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
     cursor.execute(f"DROP TABLE IF EXISTS {STAGE_PRODUCTS}")
@@ -256,46 +258,45 @@ def _products_json(items) -> list[str]:
 
 
 def _mark_unchanged(cursor) -> int:
-    """Take out of the staging table the matched rows that change nothing — every given value equal
-    to the stored one, the product list (when given) equal to the stored list in its order — set-based,
-    and return how many. It compares as :func:`_merge` does but says "same" only where it is sure
+    """List in :data:`SAME` the matched rows that change nothing — every given value equal to the
+    stored one, the product list (when given) equal to the stored list in its order — set-based, and
+    return how many. It compares as :func:`_merge` does but says "same" only where it is sure
     (stored products ordered 0, 1, 2 …, as imports write them); every other matched row is merged in
     Python. A re-imported file of a million unchanged rows costs a few statements instead of a
-    million merges. The unchanged rows are listed in a narrow table of their own, and the rows left
-    to merge in :data:`TODO`, instead of marking them in the staging table: an ``UPDATE`` of a million
-    staged rows wrote a new copy of each (10 s on PostgreSQL). An unchanged row keeps ``action``
-    NULL, and the write touches only rows marked ``update`` and new ones."""
+    million merges. The rows left to merge go in :data:`TODO`. Both are narrow tables of their own
+    rather than marks in the staging table: an ``UPDATE`` of a million staged rows wrote a new copy of
+    each (10 s on PostgreSQL). An unchanged row keeps ``action`` NULL, and the write touches only rows
+    marked ``update`` and new ones."""
     t, p = Enterprise._meta.db_table, EnterpriseProduct._meta.db_table
     same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
     values = " AND ".join(
         f"(s.{f} IS NULL OR s.{f} = '' OR s.{f} = e.{f})" if f in TEXT_FIELDS else f"(s.{f} IS NULL OR s.{f} = e.{f})"
         for f in FIELDS if f != "source")
-    kept = f"{STAGE}_same"
-    cursor.execute(f"DROP TABLE IF EXISTS {kept}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {kept} AS SELECT s.number, s.target_id, s.products_set "
-                   f"FROM {STAGE} AS s JOIN {t} AS e ON e.id = s.target_id WHERE s.action IS NULL AND {values}")
+    cursor.execute(f"DROP TABLE IF EXISTS {SAME}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {SAME} AS SELECT s.number, s.target_id, s.products_set "
+                   f"FROM {STAGE} AS s JOIN {t} AS e ON e.id = s.target_id WHERE {values}")
     if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {kept}")  # the planner must know how many rows are the same
+        cursor.execute(f"ANALYZE {SAME}")  # the planner must know how many rows are the same
     # Of those, the rows that give a product list unlike the stored one: a product missing, moved or
     # with another share (collected first by one join: as a subquery, PostgreSQL planned it as a loop
     # over the staged rows — 100 s at a million), or another number of products.
-    cursor.execute(f"""DELETE FROM {kept} WHERE number IN (
-        SELECT DISTINCT sp.number FROM {STAGE_PRODUCTS} sp JOIN {kept} s ON s.number = sp.number
+    cursor.execute(f"""DELETE FROM {SAME} WHERE number IN (
+        SELECT DISTINCT sp.number FROM {STAGE_PRODUCTS} sp JOIN {SAME} s ON s.number = sp.number
         LEFT JOIN {p} ep ON ep.enterprise_id = s.target_id AND ep.name = sp.name
         WHERE s.products_set AND (ep.id IS NULL OR ep."order" <> sp.position OR NOT (ep.share {same} sp.share)))""")
-    cursor.execute(f"""DELETE FROM {kept} WHERE number IN (
-        SELECT s.number FROM {kept} s
-        LEFT JOIN (SELECT sp.number, COUNT(*) AS n FROM {STAGE_PRODUCTS} sp JOIN {kept} k ON k.number = sp.number
+    cursor.execute(f"""DELETE FROM {SAME} WHERE number IN (
+        SELECT s.number FROM {SAME} s
+        LEFT JOIN (SELECT sp.number, COUNT(*) AS n FROM {STAGE_PRODUCTS} sp JOIN {SAME} k ON k.number = sp.number
                    GROUP BY sp.number) g ON g.number = s.number
-        LEFT JOIN (SELECT ep.enterprise_id, COUNT(*) AS n FROM {p} ep JOIN {kept} k ON k.target_id = ep.enterprise_id
+        LEFT JOIN (SELECT ep.enterprise_id, COUNT(*) AS n FROM {p} ep JOIN {SAME} k ON k.target_id = ep.enterprise_id
                    GROUP BY ep.enterprise_id) h ON h.enterprise_id = s.target_id
         WHERE s.products_set AND COALESCE(g.n, 0) <> COALESCE(h.n, 0))""")
-    cursor.execute(f"SELECT COUNT(*) FROM {kept}")
+    cursor.execute(f"SELECT COUNT(*) FROM {SAME}")
     unchanged = cursor.fetchone()[0]
-    cursor.execute(f"CREATE UNIQUE INDEX {kept}_number ON {kept} (number)")  # SQLite: no loop per staged row
+    cursor.execute(f"CREATE UNIQUE INDEX {SAME}_number ON {SAME} (number)")  # SQLite: no loop per staged row
     cursor.execute(f"DROP TABLE IF EXISTS {TODO}")
     cursor.execute(f"CREATE TEMPORARY TABLE {TODO} AS SELECT s.number FROM {STAGE} s WHERE s.target_id IS NOT NULL "
-                   f"AND s.action IS NULL AND NOT EXISTS (SELECT 1 FROM {kept} k WHERE k.number = s.number)")
+                   f"AND NOT EXISTS (SELECT 1 FROM {SAME} k WHERE k.number = s.number)")
     cursor.execute(f"CREATE UNIQUE INDEX {TODO}_number ON {TODO} (number)")
     return unchanged
 
