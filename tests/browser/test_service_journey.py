@@ -87,6 +87,8 @@ def test_an_officer_plans_and_records_a_visit_from_a_phone(browser, live_server,
     phone.wait_for_selector("#service-visits")
     assert phone.evaluate(NO_SIDEWAYS)
     phone.click("#company-plan-visit")
+    # A link: the next page must be there before its width is read (mid-navigation there is no document).
+    phone.wait_for_selector("#company-form input[name=planned_on]")
     assert phone.evaluate(NO_SIDEWAYS)
     phone.fill("input[name=planned_on]", (lights.today() + dt.timedelta(days=1)).isoformat())
     phone.fill("input[name=purpose]", "浏览器测试：手机上安排走访")
@@ -96,6 +98,7 @@ def test_an_officer_plans_and_records_a_visit_from_a_phone(browser, live_server,
 
     # The visit made: recorded from the same phone, it moves from planned to done.
     phone.click("#planned-visits li:has-text('浏览器测试：手机上安排走访') a.button")
+    phone.wait_for_selector("#company-form textarea[name=notes]")
     assert phone.evaluate(NO_SIDEWAYS)
     phone.fill("input[name=people]", "浏览器测试：企业负责人、服务专员")
     phone.fill("textarea[name=notes]", "浏览器测试：手机上登记走访记录")
