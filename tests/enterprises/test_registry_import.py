@@ -9,6 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from lianzhao.audit.models import AuditRecord
@@ -306,3 +307,19 @@ def test_when_the_second_process_fails_this_one_checks_its_rows(personas, two_pr
     result = run(csv_file([row(f"并行企业{i}") for i in range(7)]), personas["officer_a"])
     assert result.ok, result.errors
     assert result.batch.created == 7 and Enterprise.objects.search("并行企业6").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_large_import_leaves_postgresql_fresh_statistics_of_the_registry(personas, monkeypatch):
+    from lianzhao.enterprises import registry
+
+    monkeypatch.setattr(registry, "ANALYZE_ROWS", 3)
+    result = run(csv_file([row("统计企业甲有限公司", GOOD_A), row("统计企业乙有限公司", GOOD_B), row("统计企业丙有限公司")]),
+                 personas["officer_a"])
+    assert result.ok, result.errors
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relname IN (%s, %s)",
+                       [Enterprise._meta.db_table, EnterpriseProduct._meta.db_table])
+        planned = dict(cursor.fetchall())
+    assert planned[Enterprise._meta.db_table] == Enterprise.objects.count()
+    assert planned[EnterpriseProduct._meta.db_table] == EnterpriseProduct.objects.count()
