@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from lianzhao.accounts.models import User
+from lianzhao.enterprises.choices import ImportKind
+from lianzhao.enterprises.models import ImportBatch
 from lianzhao.projects.models import InvestmentProject
 from tests.conftest import needs_data
 
@@ -17,6 +20,7 @@ OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElemen
 def _pages(project, enterprise) -> list[str]:
     return ["/", "/?period=2025-Q1", "/industries/", "/industries/nev/", "/analysis/", "/analysis/gaps/nev/", "/analysis/synergy/",
             "/projects/", f"/projects/{project.pk}/", "/projects/new/", "/projects/mine/", "/enterprises/",
+            "/enterprises/batches/",
             f"/enterprises/{enterprise}/", "/dispatch/?week=2025-W13", "/dispatch/targets/", "/dispatch/analytics/",
             "/audit/", "/jobs/"]
 
@@ -29,6 +33,8 @@ ENGLISH = {"/", "/projects/", "/projects/new/", "/dispatch/targets/", "/audit/"}
 def test_no_main_page_scrolls_sideways_at_390_px(browser, live_server, transactional_db, demo, language):
     project = InvestmentProject.objects.filter(officer__username="officer").order_by("pk").first()
     enterprise = project.investor_id or InvestmentProject.objects.exclude(investor=None).first().investor_id
+    ImportBatch.objects.create(kind=ImportKind.FILE, actor=User.objects.get(username="officer"), file_name="外地企业名录.csv",
+                               sha256="9f" * 32, source="导入：外地企业名录.csv", rows=1200, created=1200)
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -49,9 +55,15 @@ def test_no_main_page_scrolls_sideways_at_390_px(browser, live_server, transacti
         overflow = page.evaluate(OVERFLOW)
         if overflow > 0:
             wide[path] = overflow
+    # The import batches' time, kind and operator stay on one line each (the table scrolls in its card).
+    page.goto(f"{base}/enterprises/batches/")
+    cell_lines = page.locator("#import-batches tbody tr td:nth-child(-n+4)").evaluate_all(
+        "(els) => els.map((el) => { const r = document.createRange(); r.selectNodeContents(el);"
+        " return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size; })")
     page.goto(f"{base}/projects/")
     badge_heights = [round(box["height"]) for box in page.locator(".stage").evaluate_all(
         "(els) => els.map((el) => { const r = el.getBoundingClientRect(); return {height: r.height}; })")]
     context.close()
     assert wide == {}, f"pages wider than the screen (px): {wide}"
     assert badge_heights and max(badge_heights) < 30, "a stage badge wraps onto several lines"
+    assert cell_lines == [1, 1, 1, 1], f"an import batch's number, time, kind or operator wraps (lines: {cell_lines})"
