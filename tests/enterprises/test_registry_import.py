@@ -323,3 +323,22 @@ def test_a_large_import_leaves_postgresql_fresh_statistics_of_the_registry(perso
         planned = dict(cursor.fetchall())
     assert planned[Enterprise._meta.db_table] == Enterprise.objects.count()
     assert planned[EnterpriseProduct._meta.db_table] == EnterpriseProduct.objects.count()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's in-place (HOT) updates")
+def test_a_reimport_changing_only_unindexed_values_updates_the_rows_in_place(personas):
+    officer = personas["officer_a"]
+    assert run(csv_file([row("原地企业甲有限公司", GOOD_A), row("原地企业乙有限公司", GOOD_B)]), officer).ok
+
+    def hot_updates() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
+                           [Enterprise._meta.db_table])
+            return cursor.fetchone()[0]
+
+    before = hot_updates()
+    result = run(csv_file([row("原地企业甲有限公司", GOOD_A, capital="6000"), row("原地企业乙有限公司", GOOD_B)]), officer)
+    assert result.ok and result.batch.updated == 1
+    assert Enterprise.objects.get(uscc=GOOD_A).registered_capital == Decimal("6000")
+    # The new batch is recorded on the row, yet no index of the table (full-text index included) was written.
+    assert hot_updates() - before == 1

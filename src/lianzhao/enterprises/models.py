@@ -96,8 +96,10 @@ class Enterprise(TimeStampedModel):
     scale = models.CharField(_("规模"), max_length=8, choices=EnterpriseScale.choices, blank=True)
     is_sample = models.BooleanField(_("示例数据"), default=False)
     source = models.CharField(_("数据来源"), max_length=200, blank=True)
+    # No index: no page looks companies up by batch, and without it a re-import that changes only
+    # unindexed values (capital, dates, scale) updates its rows in place on PostgreSQL (see migration 0005).
     import_batch = models.ForeignKey(ImportBatch, verbose_name=_("导入批次"), null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="enterprises")
+                                     on_delete=models.SET_NULL, related_name="enterprises", db_index=False)
     note = models.TextField(_("备注"), blank=True)
     #: Search tokens of the name, codes and products (:mod:`lianzhao.enterprises.search`); derived.
     search_text = models.TextField(blank=True, editable=False, default="")
