@@ -77,7 +77,7 @@ bench: venv
 ## translate the new entries of src/lianzhao/locale/en/LC_MESSAGES/django.po, run it again, commit both files
 messages: venv
 	cd src/lianzhao && ../../$(LZ) makemessages -l en --ignore='static/vendor/*'
-	cd src/lianzhao && ../../$(LZ) compilemessages -l en
+	cd src/lianzhao && ../../$(LZ) compilemessages -l en -l zh_Hans
 
 vendor-js:
 	scripts/vendor_js.sh

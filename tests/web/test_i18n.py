@@ -31,6 +31,8 @@ from tests.conftest import needs_data
 
 PO = PACKAGE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
+#: Corrections of Django's own Chinese messages (lianzhao's strings are Chinese in the code).
+ZH_PO = PACKAGE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NAV_EN = ["Dashboard", "Industry chains", "Gap analysis", "Projects", "Enterprises", "Dispatch"]
 NAV_ZH = ["驾驶舱", "产业链", "补链分析", "招商项目", "企业库", "统筹调度"]
@@ -286,12 +288,14 @@ def test_every_msgid_has_an_english_msgstr_with_the_same_placeholders():
             assert not CJK.search(s), f"Chinese left in the translation of {e['msgid']}"
 
 
-def test_the_compiled_catalogue_matches_the_po_file():
-    assert MO.exists(), "run `make messages` (compilemessages) and commit django.mo"
-    with MO.open("rb") as handle:
+@pytest.mark.parametrize("po", [PO, ZH_PO], ids=["en", "zh_Hans"])
+def test_the_compiled_catalogue_matches_the_po_file(po):
+    mo = po.with_suffix(".mo")
+    assert mo.exists(), "run `make messages` (compilemessages) and commit django.mo"
+    with mo.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)._catalog
     expected = {}
-    for e in read_po(PO):
+    for e in read_po(po):
         if not e["msgid"]:
             continue
         if e["plural"]:
@@ -302,8 +306,9 @@ def test_the_compiled_catalogue_matches_the_po_file():
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext (msgfmt) is not installed")
-def test_msgfmt_accepts_the_catalogue():
-    result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(PO)], capture_output=True, text=True)
+@pytest.mark.parametrize("po", [PO, ZH_PO], ids=["en", "zh_Hans"])
+def test_msgfmt_accepts_the_catalogue(po):
+    result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(po)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 
@@ -432,3 +437,17 @@ def test_the_checker_finds_an_untranslated_label():
                 '<span class="muted small">help</span></p></form><p class="definition">口径：按月</p>'
                 '<table><tr><th>Month</th><td>三月</td></tr></table><input placeholder="输入名称">')
     assert sorted(t for t in parser.found if CJK.search(t)) == ["口径：按月", "输入名称", "项目类型"]
+
+
+def test_django_s_own_chinese_messages_end_with_a_full_width_stop():
+    from django import forms
+
+    class CapitalForm(forms.Form):
+        capital = forms.DecimalField(max_digits=14, decimal_places=2)
+
+    with translation.override("zh-hans"):
+        messages = [str(m) for value in ("123456789012345", "1.234", "1234567890123.5")
+                    for m in CapitalForm({"capital": value}).errors["capital"]]
+        other = translation.gettext("Enter a number.")
+    assert messages == ["数字总共不能超过 14 位。", "小数不能超过 2 位。", "整数部分不能超过 12 位。"]
+    assert other == "输入一个数字。"  # Django's other messages are still Django's own
