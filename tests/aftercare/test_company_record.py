@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from lianzhao.aftercare import services
 from lianzhao.aftercare.models import Visit
@@ -51,3 +53,21 @@ def test_only_the_service_officer_or_an_admin_serves_the_company(service):
     services.assign_service_officer(service["company"], officer=service["officer_b"], acting_user=service["admin"])
     services.record_policy(service["company"], policy="技改补助（示例）", granted_on=TODAY, amount=50,
                            acting_user=service["officer_b"])
+
+
+def test_the_admin_page_names_only_an_active_officer_as_a_company_s_service_officer(client, service):
+    from lianzhao.aftercare.models import ServiceAssignment
+
+    client.force_login(service["admin"])
+    url = reverse("admin:aftercare_serviceassignment_add")
+    page = client.get(url).content.decode()
+    choices = re.search(r'<select name="officer".*?</select>', page, re.S).group(0)
+    offered = {int(pk) for pk in re.findall(r'<option value="(\d+)"', choices)}
+    assert offered == {service["officer_a"].pk, service["officer_b"].pk}  # not the admin, leader, analyst …
+    company = service["stranger"]
+    response = client.post(url, {"enterprise": company.pk, "officer": service["leader"].pk, "since": "2025-06-02"})
+    assert response.status_code == 200 and "服务专员须为在岗的招商专员。" in response.content.decode()
+    assert not ServiceAssignment.objects.filter(enterprise=company).exists()
+    response = client.post(url, {"enterprise": company.pk, "officer": service["officer_b"].pk, "since": "2025-06-02"})
+    assert response.status_code == 302
+    assert ServiceAssignment.objects.get(enterprise=company).officer == service["officer_b"]

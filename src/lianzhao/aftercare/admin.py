@@ -1,9 +1,12 @@
 """Reference tables an admin edits (audited): handling departments and their staff, request
 categories (routing and deadline), landing-step templates, service officers."""
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 
+from lianzhao.accounts.choices import Role
+from lianzhao.accounts.models import User
 from lianzhao.aftercare.models import (
     LandingTemplate,
     LandingTemplateStep,
@@ -63,8 +66,25 @@ class LandingTemplateAdmin(AuditedModelAdmin):
                           reason="管理后台")
 
 
+class ServiceAssignmentForm(forms.ModelForm):
+    """Only an active 招商专员 can serve a company (lianzhao.aftercare.permissions.serves): anyone else
+    named here would hold the company without being able to raise its requests or record its visits.
+    The same rule as :func:`lianzhao.aftercare.services.assign_service_officer`."""
+
+    class Meta:
+        model = ServiceAssignment
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        officer = self.fields["officer"]
+        officer.queryset = User.objects.filter(role=Role.OFFICER, is_active=True, is_superuser=False)
+        officer.error_messages["invalid_choice"] = "服务专员须为在岗的招商专员。"
+
+
 @admin.register(ServiceAssignment)
 class ServiceAssignmentAdmin(AuditedModelAdmin):
+    form = ServiceAssignmentForm
     list_display = ("enterprise", "officer", "since")
     autocomplete_fields = ("enterprise",)
     list_select_related = ("enterprise", "officer")
