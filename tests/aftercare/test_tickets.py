@@ -7,9 +7,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
+from lianzhao.accounts.models import User
 from lianzhao.aftercare import services
-from lianzhao.aftercare.models import Ticket, TicketEvent, TicketFile
+from lianzhao.aftercare.models import ServiceDepartment, Ticket, TicketEvent, TicketFile
 from lianzhao.audit.models import AuditRecord
 from tests.aftercare.conftest import TODAY
 from tests.web.evidence_kit import upload
@@ -148,3 +150,20 @@ def test_private_notes_are_written_only_inside_the_bureau(service, routed):
     services.add_ticket_note(routed, text="已电话联系企业", acting_user=service["responder"])
     with pytest.raises(PermissionDenied):
         services.add_ticket_note(routed, text="x", acting_user=service["responder_other"])
+
+
+def test_a_department_that_forwarded_a_request_still_follows_it_read_only(client, service, routed):
+    responder = service["responder"]
+    routed = services.forward_ticket(routed, department=service["approval"], reason="属审批事项",
+                                     acting_user=responder, expected_version=routed.version)
+    client.force_login(responder)
+    assert client.get(reverse("ticket_detail", args=[routed.pk])).status_code == 200
+    assert f'href="{reverse("ticket_detail", args=[routed.pk])}"' in client.get(reverse("ticket_list")).content.decode()
+    with pytest.raises(PermissionDenied):  # it follows, it no longer acts
+        services.answer_ticket(routed, answer="已转审批局", acting_user=responder)
+    # A department that never held it sees nothing of it.
+    outsider = User.objects.create(username="responder_third", role="responder")
+    ServiceDepartment.objects.create(code="third", name="区第三局").members.add(outsider)
+    client.force_login(outsider)
+    assert client.get(reverse("ticket_detail", args=[routed.pk])).status_code == 403
+    assert f'href="{reverse("ticket_detail", args=[routed.pk])}"' not in client.get(reverse("ticket_list")).content.decode()

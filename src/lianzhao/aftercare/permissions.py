@@ -9,6 +9,7 @@ for which handling department, which live in this app (accounts cannot import th
   answer); they see those requests and the ones they raised;
 * responders (承办人, staff of departments outside the bureau) see and act on the requests routed to
   their department — nothing else, and never a private note;
+* a department that held a request and forwarded it (转办) still reads it, and no longer acts on it;
 * landing steps are done by the project's department (as for the project) or the step's department.
 """
 
@@ -18,9 +19,12 @@ from django.db.models import Q
 
 from lianzhao.accounts.choices import Role
 from lianzhao.accounts.permissions import can_edit_project, role_of
+from lianzhao.aftercare.choices import TicketEventKind
 
 READ_ALL = (Role.ADMIN, Role.LEADER, Role.ANALYST)
 BUREAU = (Role.ADMIN, Role.LEADER, Role.ANALYST, Role.OFFICER)
+#: The events that give a request to a department (its ``department`` is the one that then holds it).
+HOLDING_EVENTS = (TicketEventKind.ROUTED, TicketEventKind.FORWARDED)
 
 
 def in_bureau(user) -> bool:
@@ -81,10 +85,19 @@ def visible_tickets_q(user) -> Q | None:
     ids = department_ids(user)
     if role == Role.OFFICER:
         return (Q(enterprise__service_assignment__officer=user) | Q(raised_by=user)
-                | Q(department_id__in=ids))
+                | _held_by_q(ids))
     if role == Role.RESPONDER:
-        return Q(department_id__in=ids)
+        return _held_by_q(ids)
     return Q(pk__in=[])
+
+
+def _held_by_q(ids) -> Q:
+    """The requests one of the departments ``ids`` holds or has held: a department that forwarded a
+    request (转办) still follows it — who took it, the answer, the company's rating — read-only."""
+    from lianzhao.aftercare.models import TicketEvent
+
+    held = TicketEvent.objects.filter(kind__in=HOLDING_EVENTS, department_id__in=ids).values("ticket_id")
+    return Q(department_id__in=ids) | Q(pk__in=held)
 
 
 def can_view_ticket(user, ticket) -> bool:
@@ -93,7 +106,10 @@ def can_view_ticket(user, ticket) -> bool:
         return True
     if role == Role.OFFICER and (ticket.raised_by_id == user.pk or serves(user, ticket.enterprise_id)):
         return True
-    return role in (Role.OFFICER, Role.RESPONDER) and ticket.department_id in department_ids(user)
+    if role not in (Role.OFFICER, Role.RESPONDER):
+        return False
+    ids = department_ids(user)
+    return ticket.department_id in ids or ticket.events.filter(kind__in=HOLDING_EVENTS, department_id__in=ids).exists()
 
 
 def can_handle_ticket(user, ticket) -> bool:
