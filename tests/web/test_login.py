@@ -276,3 +276,13 @@ def test_fuzzed_logins_never_fail_and_audit_what_happened(personas, username, pa
         assert "用户名或密码错误" in response.content.decode() or response.status_code == 429 or not new
     for record in new:
         assert len(record.after["username"]) <= 150 and record.after["address"] in ("10.0.0.1", "10.0.0.2", "0.0.0.0", "::1")
+
+
+def test_a_page_s_timed_refresh_does_not_keep_an_idle_session_signed_in(client, personas, settings):
+    client.force_login(personas["leader"])
+    _age_session(client, **{SESSION_SEEN_AT: 120})
+    client.get("/jobs/", headers={"X-Lianzhao-Poll": "1", "HX-Request": "true"})
+    assert time.time() - client.session[SESSION_SEEN_AT] > 100  # the poll moved nothing
+    _age_session(client, **{SESSION_SEEN_AT: settings.SESSION_IDLE_SECONDS + 5})
+    response = client.get("/jobs/", headers={"X-Lianzhao-Poll": "1", "HX-Request": "true"})
+    assert response.status_code == 401 and response["HX-Redirect"].startswith(LOGIN)  # signed out

@@ -26,6 +26,10 @@ SESSION_LOGIN_AT = "lianzhao_login_at"
 SESSION_SEEN_AT = "lianzhao_seen_at"
 SESSION_EXPIRED = "lianzhao_session_expired"
 _SEEN_RESOLUTION = 60  # write the last-seen time at most once a minute
+#: The header a page's own timed refresh sends (the job status polls every 2 s): not a sign that
+#: someone is at the keyboard, so it does not move the idle clock — a job page left open on a stuck
+#: job would otherwise keep the session signed in for ever.
+POLL_HEADER = "X-Lianzhao-Poll"
 
 access_log = logging.getLogger("lianzhao.request")
 
@@ -124,8 +128,8 @@ class SecurityHeadersMiddleware:
 
 
 class SessionTimeoutMiddleware:
-    """Sign the user out after ``SESSION_IDLE_SECONDS`` without a request, or ``SESSION_MAX_SECONDS``
-    after signing in, whichever comes first. A session without a sign-in time (from before this
+    """Sign the user out after ``SESSION_IDLE_SECONDS`` without a request (a page's timed refresh,
+    :data:`POLL_HEADER`, does not count), or ``SESSION_MAX_SECONDS`` after signing in, whichever comes first. A session without a sign-in time (from before this
     rule) counts as expired."""
 
     def __init__(self, get_response):
@@ -140,7 +144,7 @@ class SessionTimeoutMiddleware:
                     or seen_at is None or now - seen_at > settings.SESSION_IDLE_SECONDS):
                 logout(request)
                 request.session[SESSION_EXPIRED] = True
-            elif now - seen_at >= _SEEN_RESOLUTION:
+            elif now - seen_at >= _SEEN_RESOLUTION and POLL_HEADER not in request.headers:
                 session[SESSION_SEEN_AT] = now
         return self.get_response(request)
 
