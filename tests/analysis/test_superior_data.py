@@ -161,6 +161,8 @@ def test_an_override_changes_the_analysis_is_shown_and_is_removable(demo, client
     ({"kind": "local_share", "sector": "087", "share": "1.2", "rest": "keep"}, "share", ""),
     ({"kind": "local_share", "sector": "087", "share": "", "rest": "keep"}, "share", ""),
     ({"kind": "column", "sector": "079", "coefficients": "087=0.1", "rest": "keep"}, None, ""),  # the demo's own
+    ({"kind": "column", "sector": "080", "coefficients": "062=0.1", "rest": "keep", "weight": "0"}, "weight", "大于 0"),
+    ({"kind": "column", "sector": "080", "coefficients": "062=0.1", "rest": "keep", "weight": "1.5"}, "weight", ""),
 ])
 def test_a_bad_override_is_refused_with_the_sector_named(demo, client, demo_users, post, field, text):
     client.force_login(demo_users["analyst"])
@@ -197,3 +199,18 @@ def test_superior_data_pages_permission_matrix(demo, client, demo_users, who, st
         client.force_login(demo_users[who])
     for url in (reverse("analysis_overrides"), reverse("node_shares", args=["nev"])):
         assert client.get(url).status_code == status, url
+
+
+def test_the_demo_s_vehicle_override_covers_the_new_energy_fifth_of_vehicle_output(demo, client, demo_users):
+    """The surveyed NEV plant structure stands for the district's NEV output only (weight 0.2): the
+    vehicle column's battery purchases are a fifth at the survey's 0.30 and four fifths national."""
+    from lianzhao.econ.regional import regionalize
+
+    client.force_login(demo_users["analyst"])
+    page = client.get(reverse("analysis_overrides")).content.decode()
+    assert "按产出的 20% 加权，其余产出保持全国表结构" in page
+    context = engine.regional_context(demo)
+    sectors = [str(s) for s in context.national.sectors]
+    j, battery = sectors.index("079"), sectors.index("087")
+    national = regionalize(context.national, context.output).coefficients.total[battery, j]
+    assert context.regional.coefficients.total[battery, j] == pytest.approx(0.2 * 0.30 + 0.8 * national)

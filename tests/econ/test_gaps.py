@@ -280,7 +280,8 @@ def demo_gaps():
         xr[code] = value
     c = pack_analysis.NEV_COLUMN
     r = regionalize(t, xr, "flq", 0.3, non_tradables=NON_TRADABLES_153,
-                    overrides=[ColumnOverride(c["sector"], c["coefficients"], rest=c["rest"])])
+                    overrides=[ColumnOverride(c["sector"], c["coefficients"], rest=c["rest"],
+                                               weight=c["weight"])])
     counts = local_counts(ENTERPRISES)
     out = {}
     for chain, chain_nodes in CHAINS.items():

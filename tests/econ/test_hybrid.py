@@ -128,13 +128,14 @@ def test_on_nbs_2020_the_nev_override_changes_only_column_079(nbs_data):
     t = read_nbs(2020, 153, domestic=True)
     xr = t.x * 0.001
     c = pack_analysis.NEV_COLUMN
-    nev = ColumnOverride(c["sector"], c["coefficients"], rest=c["rest"])
+    nev = ColumnOverride(c["sector"], c["coefficients"], rest=c["rest"], weight=c["weight"])
     base, r = regionalize(t, xr), regionalize(t, xr, overrides=[nev])
     diff = changed(split(base), split(r))
     assert {t.sectors[j] for cells in diff.values() for _, j in cells} == {"079"}
-    j = list(t.sectors).index("079")
+    j, battery = list(t.sectors).index("079"), list(t.sectors).index("087")
     assert r.coefficients.total[:, j].sum() == pytest.approx(base.coefficients.total[:, j].sum())
-    assert r.coefficients.total[list(t.sectors).index("087"), j] == 0.30
+    # A fifth of the vehicle output buys batteries at 0.30 per 元, the rest as the national column.
+    assert r.coefficients.total[battery, j] == pytest.approx(0.2 * 0.30 + 0.8 * base.coefficients.total[battery, j])
 
 
 def test_the_proportional_import_assumption_against_the_non_competitive_42_sector_table(nbs_data):
@@ -165,3 +166,24 @@ def test_a_non_tradable_the_district_does_not_produce_cannot_be_supplied_locally
     r = regionalize(nation, X_R, method="flq", non_tradables=["m", "s"])
     assert r.non_tradables == ("s",) and r.table.meta["regionalized"]["non_tradables_without_output"] == ["m"]
     assert not r.coefficients.local[0].any()
+
+
+def test_a_weighted_override_mixes_the_surveyed_and_the_national_column(nation):
+    """w = 0.2: a fifth of the sector's output made with the surveyed structure, the rest as in the
+    national table — each cell of the column, and so its total, in between."""
+    base = regionalize(nation, X_ALL, method="slq")
+    full = regionalize(nation, X_ALL, method="slq", overrides=[ColumnOverride("v", {"m": 0.05, "p": 0.5})])
+    part = regionalize(nation, X_ALL, method="slq",
+                       overrides=[ColumnOverride("v", {"m": 0.05, "p": 0.5}, weight=0.2)])
+    j = list(nation.sectors).index("v")
+    for name in ("total", "domestic"):
+        expected = 0.2 * getattr(full.coefficients, name)[:, j] + 0.8 * getattr(base.coefficients, name)[:, j]
+        assert getattr(part.coefficients, name)[:, j] == pytest.approx(expected)
+    others = [k for k in range(len(nation.sectors)) if k != j]
+    assert part.coefficients.total[:, others] == pytest.approx(base.coefficients.total[:, others])
+
+
+@pytest.mark.parametrize("weight", [0, -0.1, 1.5, float("nan")])
+def test_a_weight_outside_zero_to_one_is_refused(weight):
+    with pytest.raises(OverrideError, match="weight"):
+        ColumnOverride("v", {"p": 0.1}, weight=weight)

@@ -210,9 +210,7 @@ def _overrides(region, settings: AnalysisSettings) -> list[OverrideInfo]:
         .select_related("author").order_by("kind", "sector")
     out = []
     for o in rows:
-        econ = (ColumnOverride(o.sector, {k: float(v) for k, v in o.coefficients.items()}, rest=o.rest,
-                               source=o.source, label=o.label) if o.kind == OverrideKind.COLUMN
-                else LocalShareOverride(o.sector, float(o.share), source=o.source, label=o.label))
+        econ = o.econ()
         out.append(OverrideInfo(id=o.pk, kind=o.kind, sector=o.sector, label=o.label, source=o.source,
                                 as_of=o.as_of.isoformat(), author=str(o.author) if o.author_id else _("示例数据")
                                 if o.is_sample else "—", is_sample=o.is_sample, econ=econ))

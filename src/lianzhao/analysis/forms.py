@@ -217,7 +217,7 @@ class CoefficientOverrideForm(forms.ModelForm):
 
     class Meta:
         model = CoefficientOverride
-        fields = ["kind", "sector", "coefficients", "rest", "share", "label", "source", "as_of"]
+        fields = ["kind", "sector", "coefficients", "rest", "weight", "share", "label", "source", "as_of"]
         widgets = {"source": forms.Textarea(attrs={"rows": 2}), "as_of": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):

@@ -26,7 +26,7 @@ from lianzhao.analysis.choices import (
 )
 from lianzhao.core.models import TimeStampedModel
 from lianzhao.econ import concordance
-from lianzhao.econ.hybrid import NON_TRADABLES_153
+from lianzhao.econ.hybrid import NON_TRADABLES_153, ColumnOverride, LocalShareOverride
 
 SHARE = [MinValueValidator(0), MaxValueValidator(1)]
 
@@ -203,6 +203,10 @@ class CoefficientOverride(TimeStampedModel):
     rest = models.CharField(_("未列出的投入"), max_length=8, choices=OverrideRest.choices, default=OverrideRest.KEEP)
     share = models.DecimalField(_("本地采购比例"), max_digits=5, decimal_places=4, null=True, blank=True,
                                 validators=SHARE)
+    weight = models.DecimalField(
+        _("按此结构生产的产出比例"), max_digits=5, decimal_places=4, null=True, blank=True, validators=SHARE,
+        help_text=_("采购结构只代表该部门的一部分产出时填写（如新能源车占整车产出 0.2）；其余产出保持全国表的结构。"
+                    "留空表示全部产出。"))
     label = models.CharField(_("名称"), max_length=120)
     source = models.TextField(_("来源/依据"))
     as_of = models.DateField(_("数据日期"))
@@ -232,8 +236,18 @@ class CoefficientOverride(TimeStampedModel):
             if bad:
                 raise ValidationError({"coefficients": gettext("系数须为 [0, 1) 之间的数：%(bad)s。")
                                        % {"bad": "、".join(bad[:10])}})
+            if self.weight is not None and self.weight <= 0:
+                raise ValidationError({"weight": gettext("产出比例须大于 0（留空表示全部产出）。")})
         elif self.share is None:
             raise ValidationError({"share": gettext("请填写本地采购比例（0 到 1）。")})
+
+    def econ(self) -> ColumnOverride | LocalShareOverride:
+        """The override as :mod:`lianzhao.econ.hybrid` applies it."""
+        if self.kind == OverrideKind.COLUMN:
+            return ColumnOverride(self.sector, {k: float(v) for k, v in self.coefficients.items()}, rest=self.rest,
+                                  source=self.source, label=self.label,
+                                  weight=float(self.weight) if self.weight is not None else 1.0)
+        return LocalShareOverride(self.sector, float(self.share), source=self.source, label=self.label)
 
 
 class ProjectImpactInput(TimeStampedModel):

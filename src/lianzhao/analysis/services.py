@@ -15,7 +15,6 @@ from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, record_saved, snapshot
 from lianzhao.core.i18n import in_data_language
 from lianzhao.econ import IOTableError, concordance
-from lianzhao.econ.hybrid import ColumnOverride, LocalShareOverride
 from lianzhao.econ.node_shares import ShareError, node_shares
 from lianzhao.industries.models import ChainNode
 
@@ -110,12 +109,6 @@ def _delete_audited(obj, acting_user) -> None:
         current.delete()
 
 
-def _econ_override(o: CoefficientOverride):
-    if o.kind == OverrideKind.COLUMN:
-        return ColumnOverride(o.sector, {k: float(v) for k, v in o.coefficients.items()}, rest=o.rest)
-    return LocalShareOverride(o.sector, float(o.share))
-
-
 def _check_override(candidate: CoefficientOverride, settings: AnalysisSettings) -> None:
     """Regionalize the national table with every override of the region (``candidate`` included):
     ValidationError naming the sector when the table would be non-productive or a share exceeds 1."""
@@ -129,13 +122,12 @@ def _check_override(candidate: CoefficientOverride, settings: AnalysisSettings) 
                                _("部门代码不存在：%(codes)s。") % {"codes": "、".join(unknown[:10])}})
     others = CoefficientOverride.objects.filter(region=candidate.region, table_sectors=settings.table_sectors) \
         .exclude(pk=candidate.pk)
-    overrides = [_econ_override(o) for o in others] + [_econ_override(candidate)]
     try:
         table = engine.national_table(settings.table_year, settings.table_sectors)
     except (OSError, ValueError) as exc:
         raise ValidationError(_("无法读取全国投入产出表，不能检验该覆盖：%(error)s") % {"error": exc}) from exc
     try:
-        regionalize(table, table.x * 1e-3, overrides=overrides)
+        regionalize(table, table.x * 1e-3, overrides=[o.econ() for o in others] + [candidate.econ()])
     except IOTableError as exc:
         sectors = "、".join(f"{s} {names.get(str(s), '')}".strip() for s in exc.sectors) or candidate.sector
         raise ValidationError(_("覆盖被拒绝（部门 %(sectors)s）：%(error)s")

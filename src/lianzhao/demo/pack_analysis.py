@@ -13,18 +13,23 @@ AS_OF = "2025-03-28"
 #: A GRIT-style column override for 079 汽车整车: the purchases of a new-energy vehicle assembly
 #: plant per 元 of output. Four cells are set; every other input of the national 2020 table's
 #: vehicle column is scaled by one factor so that the column's intermediate input total stays
-#: the national one (``rest="scale"``; value added unchanged).
+#: the national one (``rest="scale"``; value added unchanged). It describes the new-energy fifth
+#: of the district's vehicle output (``weight``), not all of it.
 NEV_COLUMN = {
     "sector": "079",
     "rest": "scale",
     "coefficients": {"087": 0.30, "084": 0.06, "085": 0.05, "094": 0.03},
+    # The share of the district's 汽车整车 output made by new-energy vehicle plants: the structure
+    # above is theirs; the other four fifths keep the national column.
+    "weight": 0.2,
     "label": "示例：新能源整车厂采购结构（079 汽车整车）",
     "source": (
         "示例（说明性假设，非统计数据）：按新能源整车厂每元产出外购电池 0.30 元（087 电池）、驱动电机 0.06 元"
         "（084 电机）、电机控制器等 0.05 元（085 输配电及控制设备）、芯片等 0.03 元（094 电子元器件）设定，其余投入按 "
         "2020 年全国表汽车整车列等比例缩减、中间投入合计不变。依据为行业报道中常见的成本构成区间（动力电池约占整车成本 "
         "30%–40%，电机、电控各约 5%–12%）；未找到可离线引用的官方统计。即墨区 2024 年新能源车占整车产量 20% 以上"
-        "（即墨区 2025-03-28 工作会议报道），本示例按全部整车为新能源计，以展示混合表方法；实际应按区内车型结构加权。"
+        "（即墨区 2025-03-28 工作会议报道），本示例按新能源车占区内整车产出 20% 加权：五分之一的产出按上述结构，"
+        "其余五分之四保持全国表汽车整车列的结构。"
     ),
 }
 

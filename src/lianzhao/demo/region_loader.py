@@ -63,7 +63,8 @@ def load_analysis_pack(region, report) -> None:
                                               sector=c["sector"]).exists():
         o = CoefficientOverride.objects.create(
             region=region, table_sectors=153, kind=OverrideKind.COLUMN, sector=c["sector"],
-            coefficients=c["coefficients"], rest=c["rest"], label=c["label"], source=c["source"],
+            coefficients=c["coefficients"], rest=c["rest"], weight=Decimal(str(c["weight"])), label=c["label"],
+            source=c["source"],
             as_of=dt.date.fromisoformat(pack_analysis.AS_OF), is_sample=True)
         record_change(actor=None, action=AuditAction.CREATE, obj=o, before=None, after=snapshot(o), reason=REASON)
         report.count("混合表覆盖", True)

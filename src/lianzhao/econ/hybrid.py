@@ -17,7 +17,9 @@ The location-quotient estimate (:func:`~lianzhao.econ.regional.regionalize`) giv
 * **non-tradables** (rows): ``a^L_ij = a^T_ij``, ``a^F_ij = 0`` — all requirements of product i
   are met inside the district (construction, retail, local transport …, :data:`NON_TRADABLES_153`);
 * a **column override** (:class:`ColumnOverride`) replaces ``a^T_·j`` by a surveyed cost
-  structure (a local cost survey, a chain leader's bill of materials); the domestic part keeps
+  structure (a local cost survey, a chain leader's bill of materials) — for the whole column, or
+  weighted by the share ``w`` of the sector's output it describes, the rest of the column keeping
+  its national cells, domestic and imported; the surveyed part's domestic part keeps
   the national domestic share of each product, ``a^D_ij = r_i a^T_ij`` with
   ``r_i = Σ_j a^D_ij x^N_j / Σ_j a^T_ij x^N_j`` (the proportional import assumption), and the
   value added of column j absorbs the change in its intermediate inputs;
@@ -89,6 +91,11 @@ class ColumnOverride:
         cells may then sum to at most that total).
     source, label : str
         Where the numbers come from and a short name (printed with every result it affects).
+    weight : float
+        The share ``w`` of sector j's output in the district made with this structure, in (0, 1];
+        the rest keeps the national column: ``a^T_·j = w·(surveyed) + (1 − w)·(national)``. A
+        survey of new-energy car plants describes the new-energy part of 汽车整车, not the whole
+        sector: with NEV at a fifth of the district's vehicle output, ``w = 0.2``.
     """
 
     sector: str
@@ -96,6 +103,7 @@ class ColumnOverride:
     rest: str = "keep"
     source: str = ""
     label: str = ""
+    weight: float = 1.0
 
     def __post_init__(self):
         if self.rest not in ("keep", "scale"):
@@ -105,6 +113,9 @@ class ColumnOverride:
         if bad:
             raise OverrideError(f"column {self.sector!r}: coefficients must be finite and ≥ 0; got {bad}",
                                 [self.sector, *bad])
+        if not (isinstance(self.weight, int | float) and math.isfinite(self.weight) and 0 < self.weight <= 1):
+            raise OverrideError(f"column {self.sector!r}: the weight (share of the sector's output made with this "
+                                f"structure) must be in (0, 1]; got {self.weight!r}", [self.sector])
 
 
 @dataclass(frozen=True)
@@ -207,6 +218,11 @@ def apply_columns(A_T: np.ndarray, A_D: np.ndarray, r: np.ndarray, va_per_unit: 
                 raise OverrideError(f"column {o.sector!r}: the named coefficients sum to {col[named].sum():.4f}, more "
                                     f"than the column's intermediate inputs {old_total:.4f} they are to fit in", [o.sector])
             col[~named] = A_T[~named, j] * (max(room, 0.0) / rest if rest > 0 else 0.0)
+        # The surveyed part of the sector's output (domestic by the proportional assumption) beside
+        # the rest, which keeps the national column — its domestic part cell by cell.
+        w = o.weight
+        domestic = w * (r * col) + (1 - w) * A_D[:, j]
+        col = w * col + (1 - w) * A_T[:, j]
         total = col.sum()
         if total >= 1.0:
             raise NonProductiveError(f"column {o.sector!r}: intermediate inputs of {total:.4f} per unit of output "
@@ -217,7 +233,7 @@ def apply_columns(A_T: np.ndarray, A_D: np.ndarray, r: np.ndarray, va_per_unit: 
                                      "value added", [o.sector])
         factor[j] = (va_per_unit[j] - delta) / va_per_unit[j] if va_per_unit[j] > 0 else 1.0
         A_T[:, j] = col
-        A_D[:, j] = r * col
+        A_D[:, j] = domestic
     return A_T, A_D, factor
 
 
