@@ -72,6 +72,9 @@ def test_an_officer_registers_a_ledger_project_records_funds_and_a_leader_reads_
     page.wait_for_selector("a:text-is('浏览器测试·台账项目')")
 
     page.goto(f"{base}/projects/{project.pk}/")
+    # The impact card arrives by htmx above the cards below it: clicking before it lands may hit a
+    # moving target (a busy CI machine computed it right as the click came).
+    page.wait_for_load_state("networkidle")
     evidence = tmp_path / "进账单.pdf"
     evidence.write_bytes(PDF_BYTES)
     page.fill("#funds-form input[name=amount]", "1.25")
@@ -91,6 +94,7 @@ def test_an_officer_registers_a_ledger_project_records_funds_and_a_leader_reads_
     page.click("button:has-text('退出')")
     _login(page, base, "leader")
     page.goto(f"{base}/projects/{project.pk}/")
+    page.wait_for_load_state("networkidle")
     page.click("#audit-link")
     page.wait_for_selector("#audit-project")
     table = page.inner_text("#audit-table")
