@@ -96,8 +96,12 @@ def _held_by_q(ids) -> Q:
     request (转办) still follows it — who took it, the answer, the company's rating — read-only."""
     from lianzhao.aftercare.models import TicketEvent
 
-    held = TicketEvent.objects.filter(kind__in=HOLDING_EVENTS, department_id__in=ids).values("ticket_id")
-    return Q(department_id__in=ids) | Q(pk__in=held)
+    return Q(department_id__in=ids) | Q(pk__in=_holding_events(TicketEvent.objects, ids).values("ticket_id"))
+
+
+def _holding_events(events, ids):
+    """Of ``events``, those that gave a request to one of the departments ``ids``."""
+    return events.filter(kind__in=HOLDING_EVENTS, department_id__in=ids)
 
 
 def can_view_ticket(user, ticket) -> bool:
@@ -109,7 +113,7 @@ def can_view_ticket(user, ticket) -> bool:
     if role not in (Role.OFFICER, Role.RESPONDER):
         return False
     ids = department_ids(user)
-    return ticket.department_id in ids or ticket.events.filter(kind__in=HOLDING_EVENTS, department_id__in=ids).exists()
+    return ticket.department_id in ids or _holding_events(ticket.events, ids).exists()
 
 
 def can_handle_ticket(user, ticket) -> bool:

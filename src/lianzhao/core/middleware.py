@@ -129,7 +129,8 @@ class SecurityHeadersMiddleware:
 
 class SessionTimeoutMiddleware:
     """Sign the user out after ``SESSION_IDLE_SECONDS`` without a request (a page's timed refresh,
-    :data:`POLL_HEADER`, does not count), or ``SESSION_MAX_SECONDS`` after signing in, whichever comes first. A session without a sign-in time (from before this
+    :data:`POLL_HEADER`, does not count), or ``SESSION_MAX_SECONDS`` after signing in, whichever
+    comes first. A session without a sign-in time (from before this
     rule) counts as expired."""
 
     def __init__(self, get_response):
