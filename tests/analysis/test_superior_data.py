@@ -209,6 +209,8 @@ def test_the_demo_s_vehicle_override_covers_the_new_energy_fifth_of_vehicle_outp
     client.force_login(demo_users["analyst"])
     page = client.get(reverse("analysis_overrides")).content.decode()
     assert "按产出的 20% 加权，其余产出保持全国表结构" in page
+    # …and every result it affects says so in its basis (计算依据).
+    assert "079 汽车整车 的投入结构（按产出的 20% 加权）" in client.get(reverse("gap_detail", args=["nev"])).content.decode()
     context = engine.regional_context(demo)
     sectors = [str(s) for s in context.national.sectors]
     j, battery = sectors.index("079"), sectors.index("087")

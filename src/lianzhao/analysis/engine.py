@@ -66,8 +66,12 @@ class OverrideInfo:
     econ: ColumnOverride | LocalShareOverride
 
     def describe(self, names: dict[str, str]) -> str:
-        what = (_("%(code)s %(name)s 的投入结构") if self.kind == OverrideKind.COLUMN
-                else _("%(code)s %(name)s 的本地采购比例")) % {"code": self.sector, "name": names.get(self.sector, "")}
+        weighted = self.kind == OverrideKind.COLUMN and self.econ.weight < 1
+        what = (_("%(code)s %(name)s 的投入结构（按产出的 %(percent)s%% 加权）") if weighted
+                else _("%(code)s %(name)s 的投入结构") if self.kind == OverrideKind.COLUMN
+                else _("%(code)s %(name)s 的本地采购比例")) % {
+            "code": self.sector, "name": names.get(self.sector, ""),
+            "percent": f"{self.econ.weight * 100:.4g}" if weighted else ""}
         return _("%(what)s：%(label)s（%(source)s；%(as_of)s，%(author)s）") % {
             "what": what, "label": self.label, "source": self.source, "as_of": self.as_of, "author": self.author}
 
