@@ -20,7 +20,12 @@ registered capital and founding dates; seeded). Steps, each through lianzhao's o
 (e) search — ``Enterprise.objects.search(q)``: the first page of 30 by name, as the list page asks
     (median of ``--runs`` after one warm-up), for an exact name, a USCC, a stock-style code, a rare and a
     common product word; beside each, the peer: the same query as a LIKE scan over names and
-    products (what the list page did before the full-text index).
+    products (what the list page did before the full-text index);
+(f) candidate lists — the Jimo demo's chains, chain leaders and the 5,486 listed companies loaded on top
+    of the million, then :func:`lianzhao.targets.candidates.candidates_for` (the one function behind the
+    candidate page, its Excel export and ``lianzhao targets``) for every 补链/强链/延链 node of the six
+    leading industries, gap class included, after one warm-up per industry (the analysis is cached);
+    the peer: the node's name as a LIKE scan over names and products, first 50 by name (the naive list).
 
 The peer of the import is Django's ``bulk_create`` of the same rows without any check, audit or
 product (the least an ORM import does). Times are wall clock on the machine it runs on.
@@ -34,6 +39,7 @@ import datetime as dt
 import os
 import platform
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -181,6 +187,38 @@ def search_times(runs: int, rows: int) -> list[tuple[str, str, float, float, int
     return out
 
 
+def candidate_times() -> tuple[list[tuple[str, float, int, bool]], list[float]]:
+    """(node, seconds, candidates, pool capped) for each gap node of the six leading industries, and the
+    naive peer's seconds for the same nodes."""
+    from django.db.models import Q
+
+    from lianzhao.enterprises.models import Enterprise
+    from lianzhao.industries.choices import IndustryKind
+    from lianzhao.industries.models import Industry
+    from lianzhao.targets.candidates import candidates_for, gap_classes
+
+    out, peer = [], []
+    for industry in Industry.objects.filter(kind=IndustryKind.LEADING).order_by("pk"):
+        classes, why = gap_classes(industry)  # also warms the analysis cache for the timed lists
+        if why:
+            sys.exit(f"gap analysis unavailable: {why}")
+        for node in industry.chain_nodes.order_by("pk"):
+            if not classes.get(node.key, {}).get("is_gap"):
+                continue
+            t = time.perf_counter()
+            result = candidates_for(node)
+            out.append((f"{industry.name} › {node.name}", time.perf_counter() - t, result.total, result.pool_capped))
+            t = time.perf_counter()
+            list(Enterprise.objects.filter(Q(name__contains=node.name) | Q(products__name__contains=node.name))
+                 .distinct().order_by("name").values_list("pk", flat=True)[:50])
+            peer.append(time.perf_counter() - t)
+    return out, peer
+
+
+def _peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kB on Linux
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -210,6 +248,7 @@ def main() -> None:
               f"{os.cpu_count()} CPUs; {args.rows:,} rows, CSV {data.stat().st_size / 1e6:,.0f} MB "
               f"(generated in {made:.0f} s)")
         first, batch = timed_import(data, user)
+        peak_self, peak_child = _peak_mb(resource.RUSAGE_SELF), _peak_mb(resource.RUSAGE_CHILDREN)
         again, batch2 = timed_import(data, user)
         update, batch3 = timed_import(changed, user)
         rows_in_db = Enterprise.objects.count()
@@ -235,6 +274,35 @@ def main() -> None:
         print("|---|---|---|---|---|---|")
         for label, q, fts, like, found in search_times(args.runs, args.rows):
             print(f"| {label} | {q} | {fts * 1000:.1f} | {like * 1000:.1f} | {like / fts:,.0f}× | {found} |")
+        print()
+        print(f"Peak memory of (a): {peak_self:,.0f} MB this process (SQLite's page cache included when it is "
+              f"SQLite), {peak_child:,.0f} MB its checking process.")
+        _candidate_table(args.rows)
+
+
+def _candidate_table(rows: int) -> None:
+    from lianzhao.demo.loader import load_demo
+    from lianzhao.enterprises.models import Enterprise
+    from lianzhao.enterprises.reference import load_reference_companies
+
+    load_demo()
+    load_reference_companies()
+    lists, peer = candidate_times()
+    seconds = sorted(s for _, s, _, _ in lists)
+    slowest = max(lists, key=lambda row: row[1])
+    print()
+    print(f"(f) Candidate lists over {Enterprise.objects.count():,} companies (demo chains and leaders, listed "
+          f"companies, the {rows:,} imported): {len(lists)} 补链/强链/延链 nodes, one list each, gap class included:")
+    print()
+    print("| list | median s | 90th percentile s | slowest | median candidates | pools capped |")
+    print("|---|---|---|---|---|---|")
+    print(f"| candidates_for (page, Excel, CLI) | {statistics.median(seconds):.2f} | "
+          f"{seconds[int(0.9 * (len(seconds) - 1))]:.2f} | {slowest[1]:.2f} s ({slowest[0]}) | "
+          f"{statistics.median(n for _, _, n, _ in lists):,.0f} | {sum(c for *_, c in lists)} of {len(lists)} |")
+    print(f"| peer: node name as a LIKE scan, first 50 | {statistics.median(peer):.2f} | "
+          f"{sorted(peer)[int(0.9 * (len(peer) - 1))]:.2f} | {max(peer):.2f} s | — | — |")
+    print()
+    print(f"ours / peer (medians) = {statistics.median(seconds) / statistics.median(peer):.2f}")
 
 
 if __name__ == "__main__":
