@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lianzhao.core.models import TimeStampedModel
@@ -84,7 +85,8 @@ class Enterprise(TimeStampedModel):
                                 validators=[validate_gbt_code])
     csrc_code = models.CharField(_("证监会行业代码"), max_length=3, blank=True,
                                  help_text=_("门类字母加两位大类代码，如 C38"))
-    stock_code = models.CharField(_("上市代码"), max_length=12, blank=True, db_index=True,
+    # Indexed for listed companies only (Meta.indexes): see migration 0006.
+    stock_code = models.CharField(_("上市代码"), max_length=12, blank=True,
                                   help_text=_("如 300750.SZ；非上市企业留空"))
     registered_capital = models.DecimalField(_("注册资本（万元）"), max_digits=14, decimal_places=2, null=True,
                                              blank=True, validators=[MinValueValidator(0)])
@@ -113,7 +115,8 @@ class Enterprise(TimeStampedModel):
         ordering = ["name"]
         indexes = [models.Index(fields=["csrc_code"], name="enterprise_csrc"),
                    models.Index(fields=["gbt_code"], name="enterprise_gbt"),
-                   models.Index(fields=["is_local", "region_code"], name="enterprise_local_region")]
+                   models.Index(fields=["is_local", "region_code"], name="enterprise_local_region"),
+                   models.Index(fields=["stock_code"], name="enterprise_listed", condition=Q(stock_code__gt=""))]
 
     def __str__(self) -> str:
         return self.name

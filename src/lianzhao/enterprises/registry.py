@@ -212,10 +212,15 @@ def _match(cursor) -> list[str]:
     """Set each staged row's ``target_id`` (USCC, then stock code, then name) and return the conflicts."""
     t = Enterprise._meta.db_table
     # One pass (COALESCE stops at the first key that finds a company): PostgreSQL writes a new
-    # version of every row an UPDATE touches.
+    # version of every row an UPDATE touches. The stock-code lookup repeats the listed-companies
+    # index's condition (`e.stock_code > ''`, see migration 0006) so that both engines use that
+    # index: a register of unlisted companies has one stock code, '', and a lookup planned for any
+    # code otherwise expects every company to match and reads the whole register for each row. The
+    # staged row's own `<> ''` lets SQLite skip the lookup for unlisted rows.
     cursor.execute(f"UPDATE {STAGE} SET target_id = COALESCE("
                    f"(SELECT e.id FROM {t} e WHERE e.uscc = {STAGE}.uscc), "
-                   f"(SELECT MIN(e.id) FROM {t} e WHERE e.stock_code = {STAGE}.stock_code AND {STAGE}.stock_code <> ''), "
+                   f"(SELECT MIN(e.id) FROM {t} e WHERE e.stock_code = {STAGE}.stock_code AND e.stock_code > '' "
+                   f"AND {STAGE}.stock_code <> ''), "
                    f"(SELECT e.id FROM {t} e WHERE e.name = {STAGE}.name))")
     if connection.vendor == "postgresql":
         # Temporary tables get no statistics from autovacuum: without them the planner guesses
@@ -236,7 +241,7 @@ def _match(cursor) -> list[str]:
     found += [(n, f"第 {n} 行：库中的“{name}”统一社会信用代码为 {stored}，与本行的 {given} 不一致。")
               for n, name, stored, given in cursor.fetchall()]
     cursor.execute(f"SELECT s.number, s.stock_code, e.name FROM {STAGE} s JOIN {t} e ON e.stock_code = s.stock_code "
-                   "WHERE s.stock_code <> '' AND s.target_id IS NOT NULL AND e.id <> s.target_id")
+                   "WHERE s.stock_code <> '' AND e.stock_code > '' AND s.target_id IS NOT NULL AND e.id <> s.target_id")
     found += [(n, f"第 {n} 行：上市代码 {code} 已属于“{name}”。") for n, code, name in cursor.fetchall()]
     cursor.execute(f"SELECT s.number, f.first, e.name FROM {STAGE} s JOIN (SELECT target_id, MIN(number) AS first "
                    f"FROM {STAGE} WHERE target_id IS NOT NULL GROUP BY target_id HAVING COUNT(*) > 1) f "
