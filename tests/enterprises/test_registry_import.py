@@ -18,6 +18,7 @@ from lianzhao.enterprises.models import Enterprise, EnterpriseProduct, ImportBat
 from lianzhao.enterprises.rows import parse_products
 from lianzhao.refdata.uscc import check_character
 from tests.conftest import needs_data
+from tests.registry_work import RegistryWork, add_unlisted_companies
 
 pytestmark = [needs_data, pytest.mark.django_db]
 
@@ -345,42 +346,6 @@ def test_a_reimport_changing_only_unindexed_values_updates_the_rows_in_place(per
 
 
 
-class RegistryWork:
-    """Work the database does on the registry's company table, in one engine-neutral unit: PostgreSQL's
-    rows read from it (sequentially or through an index), SQLite's virtual-machine steps (in
-    thousands). ``scans`` turns a count into full scans of the table."""
-
-    table = Enterprise._meta.db_table
-
-    def __init__(self):
-        self.steps = 0
-        with connection.cursor():  # the connection is open from here on
-            pass
-        if connection.vendor == "sqlite":
-            connection.connection.set_progress_handler(self._step, 1000)
-
-    def _step(self):
-        self.steps += 1
-        return 0
-
-    def count(self) -> int:
-        if connection.vendor == "sqlite":
-            return self.steps
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT seq_tup_read + COALESCE(idx_tup_fetch, 0) FROM pg_stat_xact_user_tables "
-                           "WHERE relname = %s", [self.table])
-            return cursor.fetchone()[0]
-
-    def of(self, action) -> int:
-        before = self.count()
-        action()
-        return self.count() - before
-
-    def close(self):
-        if connection.vendor == "sqlite":
-            connection.connection.set_progress_handler(None, 1000)
-
-
 def test_matching_by_stock_code_does_not_read_a_register_of_unlisted_companies_for_each_row(personas):
     # A bureau's own register: many companies and none listed, with fresh statistics — PostgreSQL's then
     # know one stock code, '', for every company. Matching listed companies (`lianzhao refdata load`, a
@@ -388,21 +353,10 @@ def test_matching_by_stock_code_does_not_read_a_register_of_unlisted_companies_f
     # first repair did the same on SQLite for every unlisted row. Here 100 rows, 50 listed, may cost a
     # few reads of the register (SQLite joins the staged rows to it by reading it through), not one
     # for each row.
-    table = Enterprise._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (created_at, updated_at, name, short_name, region_code, gbt_code, csrc_code, "
-            "stock_code, scale, is_local, is_chain_leader, is_sample, note, search_text, source) "
-            "SELECT CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '登记企业' || g || '有限公司', '', '370215', '2929', '', '', '', "
-            "true, false, false, '', '', '' FROM (WITH RECURSIVE n(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM n "
-            "WHERE g < 20000) SELECT g FROM n) AS numbers")
-        cursor.execute(f"ANALYZE {table}")
+    add_unlisted_companies(20000)
     work = RegistryWork()
     try:
-        def scan():
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE note = %s", ["无此备注"])
-        one_scan = work.of(scan)
+        one_scan = work.one_scan()
         listed = [row(f"上市企业{i}有限公司", stock=f"{600100 + i}") for i in range(50)]
         unlisted = [row(f"登记企业{i}有限公司", products="") for i in range(1, 51)]
         results = []

@@ -133,3 +133,25 @@ def test_the_command_asks_for_the_industry_when_the_node_name_is_not_unique(worl
         call_command("targets", "--node", "不存在的环节", stdout=StringIO())
     with pytest.raises(CommandError, match="既没有产品关键词也没有行业代码"):
         call_command("targets", "--node", "其他配套", stdout=StringIO())
+
+
+def test_companies_matched_by_industry_alone_come_most_specific_code_first_up_to_the_cap(world, monkeypatch):
+    from lianzhao.targets import candidates
+
+    same_class = company("壬电子有限公司", gbt_code="3985")  # the node's own 小类
+    company("己电子有限公司", gbt_code="3989")
+    company("庚电子有限公司", gbt_code="3910")
+    company("辛电子有限公司", gbt_code="3989")
+    company("癸食品有限公司", gbt_code="1469")  # another 大类: never an industry match
+    by_product = {"甲隔膜股份有限公司", "乙膜业有限公司"}
+    monkeypatch.setattr(candidates, "INDUSTRY_POOL", 4)
+    pool, capped = candidates.candidate_pool(world["separator"], Filters())
+    # The 小类 first, then the 大类 by code, highest first: 丙 (C39, no GB/T code) is the one left out.
+    assert {e.name for e in pool} == by_product | {same_class.name, "己电子有限公司", "辛电子有限公司", "庚电子有限公司"}
+    assert capped
+    monkeypatch.setattr(candidates, "INDUSTRY_POOL", 5)
+    pool, capped = candidates.candidate_pool(world["separator"], Filters())
+    assert {e.name for e in pool} == by_product | {same_class.name, "己电子有限公司", "辛电子有限公司", "庚电子有限公司",
+                                                   "丙电子股份有限公司"}
+    assert not capped
+

@@ -99,19 +99,13 @@ def candidate_pool(node, filters: Filters) -> tuple[list[Enterprise], bool]:
     for start in range(0, len(named), 900):
         ids.update(base.filter(pk__in=named[start:start + 900]).values_list("pk", flat=True))
     codes = [c.strip() for c in profile.gbt_codes if c.strip()]
-    industry = Q()
-    for code in codes:
-        industry |= Q(gbt_code__range=(code[:2], code[:2] + "~"))
     classification = load_classification()
     csrc = sorted({f"{c.parent_code}{c.code}" for c in (classification.get(code[:2]) for code in codes) if c})
-    if csrc:
-        industry |= Q(csrc_code__in=csrc)
     capped = False
     if codes:
         exact = list(base.filter(gbt_code__in=codes).exclude(pk__in=ids).values_list("pk", flat=True)[:INDUSTRY_POOL])
         rest = INDUSTRY_POOL - len(exact)
-        broad = list(base.filter(industry).exclude(pk__in=ids).exclude(gbt_code__in=codes)
-                     .order_by("-gbt_code", "pk").values_list("pk", flat=True)[:rest + 1])
+        broad = _same_industry(base.exclude(pk__in=ids).exclude(gbt_code__in=codes), codes, csrc, rest + 1)
         capped = len(broad) > rest
         ids.update(exact)
         ids.update(broad[:rest])
@@ -119,6 +113,24 @@ def candidate_pool(node, filters: Filters) -> tuple[list[Enterprise], bool]:
     companies = [e for start in range(0, len(ordered), 900)
                  for e in Enterprise.objects.filter(pk__in=ordered[start:start + 900])]
     return companies, capped
+
+
+def _same_industry(queryset, codes: list[str], csrc: list[str], limit: int) -> list[int]:
+    """The first ``limit`` companies of ``queryset`` in a 大类 of ``codes`` or with one of the ``csrc``
+    codes, the most specific GB/T code first (then by id).
+
+    One query per 大类 and one for the CSRC codes, each read in its index's order, merged here: asked
+    as one OR, PostgreSQL walked the GB/T index backwards from the highest code, filtering the whole
+    registry above the 大类 (a million companies: 1.3 s a node instead of milliseconds)."""
+    parts = [Q(gbt_code__range=(d, d + "~")) for d in sorted({code[:2] for code in codes})]
+    if csrc:
+        parts.append(Q(csrc_code__in=csrc))
+    found: dict[int, str] = {}
+    for part in parts:
+        found.update((pk, gbt) for gbt, pk in
+                     queryset.filter(part).order_by("-gbt_code", "pk").values_list("gbt_code", "pk")[:limit])
+    # By id, then (stable) by code, highest first: the order each query read.
+    return [pk for pk, _ in sorted(sorted(found.items()), key=lambda item: item[1], reverse=True)][:limit]
 
 
 def gap_classes(industry) -> tuple[dict[str, dict], str]:
