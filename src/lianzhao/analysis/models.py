@@ -241,6 +241,11 @@ class CoefficientOverride(TimeStampedModel):
         elif self.share is None:
             raise ValidationError({"share": gettext("请填写本地采购比例（0 到 1）。")})
 
+    @property
+    def is_weighted(self) -> bool:
+        """A column override that stands for part of the sector's output only (weight below 1)."""
+        return self.kind == OverrideKind.COLUMN and self.weight is not None and self.weight < 1
+
     def econ(self) -> ColumnOverride | LocalShareOverride:
         """The override as :mod:`lianzhao.econ.hybrid` applies it."""
         if self.kind == OverrideKind.COLUMN:

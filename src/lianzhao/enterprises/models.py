@@ -23,6 +23,14 @@ class EnterpriseQuerySet(models.QuerySet):
     def external(self):
         return self.filter(is_local=False)
 
+    def listed(self):
+        """Companies with a stock code — the condition of the listed-companies index (migration 0006),
+        written the same way so that both engines use it."""
+        return self.filter(stock_code__gt="")
+
+    def unlisted(self):
+        return self.filter(stock_code="")
+
     def search(self, text: str):
         """Companies whose name, codes or main products contain ``text`` (full-text index; see
         :mod:`lianzhao.enterprises.search`). One Chinese character falls back to a name scan."""

@@ -44,9 +44,9 @@ class Filters:
         if self.province:
             queryset = queryset.filter(region_code__startswith=self.province)
         if self.listed is True:
-            queryset = queryset.exclude(stock_code="")
+            queryset = queryset.listed()
         elif self.listed is False:
-            queryset = queryset.filter(stock_code="")
+            queryset = queryset.unlisted()
         if self.scale:
             queryset = queryset.filter(scale=self.scale)
         return queryset
