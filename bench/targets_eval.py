@@ -83,7 +83,8 @@ def metrics(scores: Mapping[str, float], positives: set[str]) -> dict[str, float
 
 
 def nodes_of(industry: str) -> list[NodeProfile]:
-    return [NodeProfile(n["key"], n["name"], tuple(n["keywords"]), tuple(n["gbt_codes"])) for n in CHAINS[industry]]
+    return [NodeProfile(n["key"], n["name"], tuple(n["keywords"]), tuple(n["gbt_codes"]), tuple(n.get("exclude", ())))
+            for n in CHAINS[industry]]
 
 
 def demo_leaders() -> list[ChainLeader]:

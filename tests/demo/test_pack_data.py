@@ -145,6 +145,9 @@ def test_chain_shape(industry):
         assert 1 <= len(n["gbt_codes"]) <= 3 and len(set(n["gbt_codes"])) == len(n["gbt_codes"])
         assert all(re.fullmatch(r"\d{4}", c) for c in n["gbt_codes"]), n["gbt_codes"]
         assert 2 <= len(n["keywords"]) <= 8
+        # An exclusion word inside a keyword or the name would exclude the node's own products.
+        excludes = n.get("exclude", [])
+        assert len(excludes) <= 8 and not any(w in t for w in excludes for t in (*n["keywords"], n["name"])), n["key"]
 
 
 def test_node_keys_unique_across_chains():

@@ -76,6 +76,41 @@ def test_a_sector_word_is_not_a_broader_name_of_a_qualified_node_term(product):
     assert product_part(node, company(products=(Product(product, 1.0),)))[0] == 0
 
 
+@pytest.mark.parametrize(("product", "expected"), [
+    ("锂电池隔膜", 1.0), ("隔膜业务", 1.0), ("涂覆隔膜及配件", 1.0),  # the product, or its business
+    ("隔膜压滤机", 0.0), ("隔膜泵", 0.0), ("隔膜生产线", 0.0),  # a machine for something with 隔膜 in its name
+    ("隔膜液碱", 0.0), ("高阻隔膜", 0.0),  # the node's exclusion words: caustic soda, barrier film
+    ("液碱及锂电池隔膜", 1.0),  # a name listing two products: the other one still matches
+])
+def test_a_product_matches_as_the_thing_itself_not_as_its_machine_or_a_false_friend(product, expected):
+    node = NodeProfile("nev-separator", "隔膜", ("湿法隔膜", "干法隔膜", "涂覆隔膜"), ("3985",), excludes=("液碱", "阻隔"))
+    assert product_part(node, company(products=(Product(product, 1.0),)))[0] == expected
+
+
+def test_a_machine_node_keeps_its_machines():
+    node = NodeProfile("w", "风电整机", ("海上风电机组",), ("3415",))
+    assert product_part(node, company(products=(Product("风电整机控制系统", 1.0),)))[0] == 1.0
+    logistics = NodeProfile("l", "物流装备", ("智能分拣",), ("3434",))
+    assert product_part(logistics, company(products=(Product("智能分拣机", 1.0),)))[0] == 1.0
+    assert product_part(SEPARATOR, company(products=(Product("隔膜分切机", 1.0),)))[0] == 0
+
+
+@pytest.mark.parametrize(("product", "expected"), [
+    ("电池", 0.5),  # the head of 锂离子电池: a battery maker, named more broadly
+    ("电机", 0.0), ("风电", 0.0),  # inside 海上风电机组 (风-电机-组), not its head
+    ("BT", 0.0),  # two Latin letters inside IGBT
+])
+def test_a_broader_name_is_the_end_of_a_term(product, expected):
+    node = NodeProfile("x", "动力电池", ("锂离子电池", "海上风电机组", "IGBT"), ("3841",))
+    assert product_part(node, company(products=(Product(product, 1.0),)))[0] == pytest.approx(expected * 0.75)
+
+
+def test_a_latin_term_matches_whole_words_only():
+    node = NodeProfile("c", "工业控制系统", ("PLC", "工控机"), ("3914",))
+    assert product_part(node, company(products=(Product("PLC控制器", 1.0),)))[0] == 1.0
+    assert product_part(node, company(products=(Product("PLCVOA", 1.0),)))[0] == 0
+
+
 @pytest.mark.parametrize(("gbt", "csrc", "expected"), [
     ("3985", "", 1.0), ("3981", "", 0.6), ("3912", "", 0.3), ("", "C39", 0.3), ("", "C38", 0.0),
     ("2613", "C39", 0.3), ("39", "", 0.3),

@@ -73,3 +73,31 @@ def test_the_textile_market_node_lists_textile_markets_not_every_market_operator
     by_product = [c for c in candidates_for(node, limit=None, with_gap=False).candidates if c.part("product").value]
     assert not any("市场经营" in c.part("product").reason for c in by_product)
     assert all(any(w in c.part("product").reason for w in ("服装", "纺织", "面辅料", "轻纺")) for c in by_product)
+
+
+def test_the_separator_list_names_separator_makers_not_filter_presses_or_caustic_soda(registry, client, demo_users):
+    # 景津环保 (隔膜压滤机, a filter press) was second and 妙可蓝多 (隔膜液碱, caustic soda) eighth; 高阻隔膜
+    # (a barrier film) contains 隔膜 by accident.
+    node = ChainNode.objects.get(key="nev-separator")
+    result = candidates_for(node, limit=None, with_gap=False)
+    by_product = [c for c in result.candidates if c.by_product]
+    assert len(by_product) >= 8 and result.by_product == len(by_product)
+    for c in by_product:
+        assert "隔膜" in c.part("product").reason, c.company.name
+        assert not any(w in c.part("product").reason for w in ("压滤机", "液碱", "阻隔")), c.reason
+    assert [c.by_product for c in result.candidates[:len(by_product)]] == [True] * len(by_product)
+    # The page says which candidates share only an industry code.
+    client.force_login(demo_users["officer_a"])
+    page = client.get(reverse("node_candidates", args=["nev-separator"])).content.decode()
+    first_industry_only = next(c for c in result.candidates if not c.by_product)
+    row = page[page.index(f'data-enterprise="{first_industry_only.company.id}"'):]
+    assert "仅行业" in row[:row.index("</tr>")]
+    assert f"主营产品与本环节相符的 {len(by_product)} 家" in page
+
+
+def test_a_broader_product_is_the_head_of_a_node_term_not_any_part_of_it(registry):
+    # 电机 sits inside 海上风电机组 (风-电机-组) and 服装 opens 服装设计: neither is a wind turbine or a design studio.
+    for key, wrong in (("green_energy-turbine", "电机"), ("textile-design", "服装")):
+        node = ChainNode.objects.get(key=key)
+        for c in candidates_for(node, limit=None, with_gap=False).candidates:
+            assert not any(p.name == wrong for p in c.company.products) or not c.by_product, (key, c.reason)

@@ -112,6 +112,7 @@ def _chains(report: LoadReport, industries: dict[str, Industry]) -> dict[str, Ch
                 "description": spec.get("description", ""),
                 "gbt_codes": list(spec["gbt_codes"]),
                 "keywords": list(spec.get("keywords", [])),
+                "exclude_keywords": list(spec.get("exclude", [])),
                 "order": order,
             }, report, "产业链环节")
             node.full_clean(validate_unique=False)

@@ -6,7 +6,9 @@ Plain constants only (no Django). The structure of every chain is an illustrativ
 Node fields: key (unique across all chains, prefixed with the industry key), name, position
 (upstream / midstream / downstream), parent (None or an earlier node of the same chain and position),
 description (one sentence), gbt_codes (1–3 GB/T 4754-2017 小类 codes, checked against the standard
-by tests/demo/test_pack_data.py), keywords (2–8 product keywords).
+by tests/demo/test_pack_data.py), keywords (2–8 product keywords), and where a keyword is also part of
+the names of other products, exclude (排除词: a main product holding one is not the node's — 隔膜液碱
+and 高阻隔膜 are no battery separators; a battery node's own materials and machines are other nodes).
 """
 
 CHAINS = {
@@ -15,10 +17,12 @@ CHAINS = {
         # upstream
         {"key": "nev-battery", "name": "动力电池", "position": "upstream", "parent": None,
          "description": "为新能源汽车提供储能与动力的锂离子电池电芯、模组和电池包。",
-         "gbt_codes": ["3841"], "keywords": ["锂离子电池", "电芯", "电池包", "电池管理系统"]},
+         "gbt_codes": ["3841"], "keywords": ["锂离子电池", "电芯", "电池包", "电池管理系统"],
+         "exclude": ["材料", "电解液", "化学品", "隔膜", "设备", "回收", "利用", "热管理"]},
         {"key": "nev-cathode", "name": "正极材料", "position": "upstream", "parent": "nev-battery",
          "description": "磷酸铁锂、三元材料等锂离子电池正极材料，决定电池能量密度与成本。",
-         "gbt_codes": ["2613", "3985"], "keywords": ["磷酸铁锂", "三元材料", "前驱体"]},
+         "gbt_codes": ["2613", "3985"], "keywords": ["磷酸铁锂", "三元材料", "前驱体"],
+         "exclude": ["半导体", "贵金属", "动力电池"]},
         {"key": "nev-anode", "name": "负极材料", "position": "upstream", "parent": "nev-battery",
          "description": "以人造石墨、硅碳为主的锂离子电池负极材料。",
          "gbt_codes": ["3985", "3091"], "keywords": ["人造石墨", "硅碳负极", "石墨化"]},
@@ -27,14 +31,16 @@ CHAINS = {
          "gbt_codes": ["3985"], "keywords": ["电解液", "六氟磷酸锂", "添加剂"]},
         {"key": "nev-separator", "name": "隔膜", "position": "upstream", "parent": "nev-battery",
          "description": "隔离正负极、允许锂离子通过的聚烯烃微孔膜及涂覆隔膜。",
-         "gbt_codes": ["3985"], "keywords": ["湿法隔膜", "干法隔膜", "涂覆隔膜"]},
+         "gbt_codes": ["3985"], "keywords": ["湿法隔膜", "干法隔膜", "涂覆隔膜"],
+         "exclude": ["液碱", "阻隔", "燃料电池"]},
         {"key": "nev-chip", "name": "车规级芯片", "position": "upstream", "parent": None,
          "description": "满足车规要求的主控、功率和存储芯片，是电控与智能化的核心器件。",
          "gbt_codes": ["6520", "3973", "3972"], "keywords": ["MCU", "IGBT", "碳化硅功率器件", "SoC芯片"]},
         # midstream
         {"key": "nev-edrive", "name": "电驱动系统", "position": "midstream", "parent": None,
          "description": "由驱动电机、电机控制器和减速器组成的电驱动总成。",
-         "gbt_codes": ["3670", "3812"], "keywords": ["电驱总成", "多合一电驱", "减速器"]},
+         "gbt_codes": ["3670", "3812"], "keywords": ["电驱总成", "多合一电驱", "减速器"],
+         "exclude": ["洗衣机", "机器人"]},
         {"key": "nev-motor", "name": "驱动电机", "position": "midstream", "parent": "nev-edrive",
          "description": "把电能转换为驱动力的永磁同步电机等车用驱动电机。",
          "gbt_codes": ["3812"], "keywords": ["永磁同步电机", "扁线电机", "定子转子"]},
@@ -46,7 +52,8 @@ CHAINS = {
          "gbt_codes": ["3962", "3983", "6513"], "keywords": ["智能座舱", "域控制器", "激光雷达", "自动驾驶"]},
         {"key": "nev-parts", "name": "汽车零部件", "position": "midstream", "parent": None,
          "description": "底盘、制动、转向、线束和内外饰等整车配套零部件。",
-         "gbt_codes": ["3670"], "keywords": ["底盘", "线束", "制动系统", "内外饰"]},
+         "gbt_codes": ["3670"], "keywords": ["底盘", "线束", "制动系统", "内外饰"],
+         "exclude": ["轨道"]},
         {"key": "nev-thermal", "name": "热管理系统", "position": "midstream", "parent": "nev-parts",
          "description": "电池、电机和座舱的热泵空调与冷却系统。",
          "gbt_codes": ["3670"], "keywords": ["热泵空调", "电动压缩机", "液冷板"]},
@@ -195,13 +202,15 @@ CHAINS = {
         # upstream
         {"key": "textile-fiber", "name": "化学纤维", "position": "upstream", "parent": None,
          "description": "涤纶、锦纶、氨纶等合成纤维原料。",
-         "gbt_codes": ["2822", "2821", "2826"], "keywords": ["涤纶", "锦纶", "氨纶"]},
+         "gbt_codes": ["2822", "2821", "2826"], "keywords": ["涤纶", "锦纶", "氨纶"],
+         "exclude": ["染料"]},
         {"key": "textile-biofiber", "name": "生物基与再生纤维", "position": "upstream", "parent": None,
          "description": "莱赛尔、海藻纤维等生物基纤维及再生纤维素纤维。",
          "gbt_codes": ["2831", "2812"], "keywords": ["莱赛尔", "海藻纤维", "再生纤维素纤维"]},
         {"key": "textile-cotton", "name": "棉麻原料", "position": "upstream", "parent": None,
          "description": "棉花、麻等天然纤维原料的采购与流通。",
-         "gbt_codes": ["5114"], "keywords": ["棉花", "麻纤维", "棉麻"]},
+         "gbt_codes": ["5114"], "keywords": ["棉花", "麻纤维", "棉麻"],
+         "exclude": ["种子"]},
         {"key": "textile-dye-chem", "name": "染料与助剂", "position": "upstream", "parent": None,
          "description": "纺织印染所用的染料、颜料和印染助剂。",
          "gbt_codes": ["2645", "2661"], "keywords": ["活性染料", "分散染料", "印染助剂"]},
@@ -217,7 +226,8 @@ CHAINS = {
          "gbt_codes": ["1712", "1751", "1761"], "keywords": ["针织面料", "机织面料", "坯布"]},
         {"key": "textile-dyeing", "name": "印染整理", "position": "midstream", "parent": None,
          "description": "面料的漂白、染色、印花和功能整理。",
-         "gbt_codes": ["1713", "1752", "1762"], "keywords": ["染色", "数码印花", "功能整理"]},
+         "gbt_codes": ["1713", "1752", "1762"], "keywords": ["染色", "数码印花", "功能整理"],
+         "exclude": ["染料"]},
         {"key": "textile-apparel", "name": "服装制造", "position": "midstream", "parent": None,
          "description": "机织与针织服装，包括运动休闲服装的加工制造。",
          "gbt_codes": ["1811", "1819", "1821"], "keywords": ["针织服装", "运动休闲装", "服装加工"]},
@@ -252,7 +262,8 @@ CHAINS = {
          "gbt_codes": ["6520"], "keywords": ["芯片设计", "模拟芯片", "EDA"]},
         {"key": "ngit-ic-mfg", "name": "晶圆制造与封装测试", "position": "upstream", "parent": None,
          "description": "集成电路和功率半导体器件的晶圆制造、封装与测试。",
-         "gbt_codes": ["3973", "3972"], "keywords": ["晶圆制造", "封装测试", "功率半导体"]},
+         "gbt_codes": ["3973", "3972"], "keywords": ["晶圆制造", "封装测试", "功率半导体"],
+         "exclude": ["激光器"]},
         {"key": "ngit-materials", "name": "电子专用材料", "position": "upstream", "parent": None,
          "description": "半导体材料、电子化学品、覆铜板等电子专用材料。",
          "gbt_codes": ["3985"], "keywords": ["电子化学品", "覆铜板", "半导体材料"]},
@@ -280,7 +291,8 @@ CHAINS = {
          "gbt_codes": ["3962", "3961", "3969"], "keywords": ["智能车载终端", "可穿戴设备", "智能家居终端"]},
         {"key": "ngit-industrial-control", "name": "工业控制系统", "position": "midstream", "parent": None,
          "description": "工业控制计算机、可编程控制器和自动控制系统装置。",
-         "gbt_codes": ["3914", "4011"], "keywords": ["工控机", "PLC", "分布式控制系统"]},
+         "gbt_codes": ["3914", "4011"], "keywords": ["工控机", "PLC", "分布式控制系统"],
+         "exclude": ["光分路", "VOA"]},
         # downstream
         {"key": "ngit-software", "name": "软件开发", "position": "downstream", "parent": None,
          "description": "基础软件、工业软件和行业应用软件的开发。",

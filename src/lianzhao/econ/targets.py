@@ -3,9 +3,16 @@
 For a node *n* (its product terms and GB/T 小类 codes) and a company *c* (its main products with
 revenue shares, industry codes, size and region), five parts, each a value in [0, 1]:
 
-* **product** — the company makes what the node stands for. Each main product *p* gets a match
-  strength ``m(p)``: 1 when *p* contains one of the node's terms ("锂电池隔膜" ⊇ "隔膜"), 0.5 when a
-  term contains *p* (the product is named more broadly: "电池" ⊆ "锂离子电池"), else 0. With ``s(p)``
+* **product** — the company makes what the node stands for. A product's name is cut into the
+  products it lists ("储能系统及充电桩" → 储能系统, 充电桩); each piece gets a match strength: 1 when
+  it contains one of the node's terms ("锂电池隔膜" ⊇ "隔膜"), 0.5 when it ends a term (the product
+  is named more broadly: "电池" for "锂离子电池" — the head of a Chinese compound is its end, so
+  "电机" is no broader name of "海上风电机组" nor "服装" of "服装设计"), else 0; ``m(p)`` is the best
+  piece. A piece does not match when it holds one of the node's exclusion words (排除词: "压滤机",
+  "阻隔" for 隔膜), nor — unless the node itself is about machines — when the term is followed by a
+  machine or instrument ("隔膜压滤机", "多晶硅铸锭炉", "锂离子电池自动化生产设备": a machine *for*
+  the product, not the product). A Latin term matches whole words only ("PLC" is not in "PLCVOA").
+  With ``s(p)``
   the revenue share (``1/k`` for a company with *k* products whose share is unknown),
   ``v = max m(p) · (½ + ½ · min(1, Σ m(p)·s(p)))`` — half for making it at all, half by how much of
   the revenue it is (a specialist outranks a conglomerate with the same product on the side).
@@ -30,8 +37,11 @@ about a node. Every part carries its reason in words and the source of the facts
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property, lru_cache
 
 PARTS = ("product", "industry", "supply", "scale", "region")
 PART_LABELS = {"product": "产品匹配", "industry": "行业匹配", "supply": "配套关系", "scale": "规模", "region": "区位"}
@@ -46,7 +56,20 @@ GENERIC_WORDS = frozenset({
     "装备", "仪器", "机械", "原料", "零部件", "制品", "批发", "零售", "交易", "代理", "商业", "商贸", "管理",
     "应用", "智能", "技术", "集成", "检测", "深加工", "动力", "能源", "生物", "医药", "药品", "药物", "制药", "食品",
     "生物医药", "生物制药", "生物制品",
+    # sector names that drop what a qualified node is about ("软件" for 智能网联软件, "金融" for 供应链金融),
+    # and words that name no product on their own (pieces left by cutting "包装材料与服务" or "梯次利用")
+    "软件", "金融", "运输", "物流", "互联网", "通信", "信息", "信息技术", "数据", "数字", "平台", "安全", "联网",
+    "利用", "测试", "研发", "整理", "模块", "模组", "器件", "总成", "设施", "环境", "基础", "监测", "综合", "功率",
+    "高压", "服务业", "供应", "测量", "评估", "机组", "装箱", "综合服务", "其他产品", "其它产品",
 })
+#: What follows a term in a product's name when the product is a machine or instrument for the term's
+#: product ("隔膜压滤机", "多晶硅铸锭炉", "棉花加工机械"), besides a last character 机.
+MACHINE_WORDS = ("机械", "机床", "磨床", "炉", "生产线", "生产设备", "成套设备", "成套装备", "装置", "仪", "泵", "阀",
+                 "检测系统", "调测系统")
+#: Words by which a node is itself about machines: then "…机" after its term is its product.
+MACHINE_NODE_WORDS = ("机", "设备", "装备", "装置", "仪", "泵", "阀", "炉", "检测")
+#: Where a product's name lists several products: conjunctions, list marks and dashes.
+_PIECE_BREAKS = re.compile(r"[及与和、，,;；/／\-—–·()（）\s]+")
 
 STRENGTH_CONTAINS = 1.0  # the product's name contains a node term
 STRENGTH_BROADER = 0.5  # a node term contains the product's name
@@ -117,8 +140,9 @@ class NodeProfile:
     name: str
     keywords: tuple[str, ...] = ()
     gbt_codes: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()  # 排除词: a product piece holding one matches no term
 
-    @property
+    @cached_property
     def terms(self) -> tuple[str, ...]:
         """The keywords and the node's name, without :data:`GENERIC_WORDS` and one-character words.
         (Names are not split at 与/和: "水产品冷链与批发" would match every wholesaler.)"""
@@ -128,6 +152,11 @@ class NodeProfile:
             if len(term) >= 2 and term not in GENERIC_WORDS and term not in out:
                 out.append(term)
         return tuple(out)
+
+    @cached_property
+    def about_machines(self) -> bool:
+        """Whether the node is itself about machines or instruments (风电整机, 物流装备, 海洋仪器)."""
+        return any(w in text for text in (*self.keywords, self.name) for w in MACHINE_NODE_WORDS)
 
     def lacks(self) -> list[str]:
         """What the node's definition is missing for matching ("产品关键词", "行业代码")."""
@@ -229,6 +258,11 @@ class Candidate:
     def part(self, key: str) -> ScorePart:
         return next(p for p in self.parts if p.key == key)
 
+    @property
+    def by_product(self) -> bool:
+        """Whether a main product matches the node (else the industry code alone made it a candidate)."""
+        return self.part("product").value > 0
+
 
 def _share_text(share: float | None) -> str:
     if share is None:
@@ -246,26 +280,70 @@ def _half_and_share(total_share: float) -> float:
     return 0.5 + 0.5 * min(1.0, total_share)
 
 
-def match_strength(product: str, terms: Sequence[str]) -> tuple[float, str]:
-    """The strongest match of ``product`` against the node's ``terms`` and the term it matched."""
-    product = product.strip()
-    if len(product) < 2 or product in GENERIC_WORDS:
-        return 0.0, ""
+@lru_cache(maxsize=1 << 16)
+def product_pieces(product: str) -> tuple[str, ...]:
+    """The products a product's name lists, cut at conjunctions, list marks and dashes and trimmed of
+    numbering and punctuation: "储能系统及充电桩" → [储能系统, 充电桩], "③智慧城市" → [智慧城市]."""
+    pieces = []
+    for piece in _PIECE_BREAKS.split(product):
+        start, end = 0, len(piece)
+        while start < end and unicodedata.category(piece[start]) not in ("Lo", "Lu", "Ll", "Nd"):
+            start += 1
+        while end > start and unicodedata.category(piece[end - 1]) not in ("Lo", "Lu", "Ll", "Nd"):
+            end -= 1
+        if end - start >= 2:
+            pieces.append(piece[start:end])
+    return tuple(pieces)
+
+
+def _latin(text: str) -> bool:
+    return text.isascii()
+
+
+def _latin_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def _word_at(piece: str, term: str, at: int) -> int:
+    """The last place from ``at`` back where a Latin ``term`` stands in ``piece`` as a word, between
+    non-letters ("PLC" in "PLC控制器", not in "PLCVOA"); -1: nowhere."""
+    while at >= 0:
+        if not _latin_letter(piece[at - 1] if at else "") and not _latin_letter(piece[at + len(term):at + len(term) + 1]):
+            return at
+        at = piece.rfind(term, 0, at)
+    return -1
+
+
+def _is_machine_for(tail: str) -> bool:
+    return bool(tail) and (tail.endswith("机") or any(w in tail for w in MACHINE_WORDS))
+
+
+def match_strength(product: str, node: NodeProfile) -> tuple[float, str]:
+    """The strongest match of ``product`` against the node (see the module docstring) and the term
+    it matched."""
     best, which = 0.0, ""
-    for term in terms:
-        if term in product:
-            return STRENGTH_CONTAINS, term
-        if product in term and best < STRENGTH_BROADER:
-            best, which = STRENGTH_BROADER, term
+    for piece in product_pieces(product.strip()):
+        if piece in GENERIC_WORDS or (node.excludes and any(word in piece for word in node.excludes)):
+            continue
+        for term in node.terms:
+            at = piece.rfind(term)
+            if at >= 0 and term.isascii():
+                at = _word_at(piece, term, at)
+            if at >= 0:
+                if _is_machine_for(piece[at + len(term):]) and not node.about_machines:
+                    continue
+                return STRENGTH_CONTAINS, term
+            elif (best < STRENGTH_BROADER and term.endswith(piece) and len(piece) < len(term)
+                    and not (_latin(piece) and (len(piece) < 3 or _latin_letter(term[-len(piece) - 1])))):
+                best, which = STRENGTH_BROADER, term
     return best, which
 
 
 def product_part(node: NodeProfile, company: CompanyFacts) -> tuple[float, str, list[str]]:
     """(value, reason, sources) of the product match; see the module docstring."""
-    terms = node.terms
     matched = []
     for product, share in zip(company.products, _shares(company.products), strict=True):
-        strength, term = match_strength(product.name, terms)
+        strength, term = match_strength(product.name, node)
         if strength:
             matched.append((product, share, strength, term))
     if not matched:
@@ -311,10 +389,9 @@ def supply_part(node: NodeProfile, company: CompanyFacts, leaders: Sequence[Chai
                 graph: ProductGraph) -> tuple[float, str]:
     """(value, reason) of the supply relation with local chain leaders (以商招商), through the
     company's products that match the node (see the module docstring)."""
-    terms = node.terms
     related, said = [], []
     for product, share in zip(company.products, _shares(company.products), strict=True):
-        if not match_strength(product.name, terms)[0]:
+        if not match_strength(product.name, node)[0]:
             continue
         for leader in leaders:
             for made in leader.products:
@@ -408,5 +485,5 @@ def rank_candidates(node: NodeProfile, companies: Iterable[CompanyFacts], *, wei
 
 __all__ = ["EMPTY_GRAPH", "GENERIC_WORDS", "PARTS", "PART_LABELS", "Candidate", "ChainLeader", "CompanyFacts",
            "NodeProfile", "NodeUnmatchable", "Product", "ProductGraph", "ScorePart", "TargetWeights",
-           "industry_part", "match_strength", "product_part", "rank_candidates", "region_part", "scale_part",
-           "score_company", "supply_part"]
+           "industry_part", "match_strength", "product_part", "product_pieces", "rank_candidates", "region_part",
+           "scale_part", "score_company", "supply_part"]

@@ -29,7 +29,8 @@ def _divisions():
 def node_profile(node) -> NodeProfile:
     """A chain node (industries.ChainNode) as the score matches it."""
     return NodeProfile(key=node.key, name=node.name, keywords=tuple(node.keywords or ()),
-                       gbt_codes=tuple(node.gbt_codes or ()))
+                       gbt_codes=tuple(node.gbt_codes or ()),
+                       excludes=tuple(w.strip() for w in node.exclude_keywords or () if w.strip()))
 
 
 def company_facts(enterprises: Iterable[Enterprise]) -> list[CompanyFacts]:

@@ -84,6 +84,9 @@ class ChainNode(TimeStampedModel):
     gbt_codes = models.JSONField(_("国民经济行业分类代码"), default=list, validators=[validate_gbt_codes],
                                  help_text=_("GB/T 4754-2017 小类代码列表，如 [\"3841\"]"))
     keywords = models.JSONField(_("关键词"), default=list, blank=True)
+    exclude_keywords = models.JSONField(
+        _("排除词"), default=list, blank=True,
+        help_text=_("主营产品含这些词时不算本环节的产品，如隔膜环节的 [\"液碱\", \"阻隔\"]（隔膜液碱、高阻隔膜）"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     objects = ChainNodeQuerySet.as_manager()

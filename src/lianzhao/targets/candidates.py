@@ -69,6 +69,7 @@ class CandidateList:
     weights: TargetWeights
     candidates: list[Candidate] = field(default_factory=list)
     total: int = 0  # candidates before the limit
+    by_product: int = 0  # of those, the ones a main product matches (the others share only an industry code)
     lacks: list[str] = field(default_factory=list)  # what the node's definition is missing
     unmatchable: str = ""  # why nothing can be listed
     pipeline: dict[int, list[PipelineEntry]] = field(default_factory=dict)  # enterprise id → its projects
@@ -190,6 +191,7 @@ def candidates_for(node, *, filters: Filters = Filters(), limit: int | None = 50
         result.unmatchable = str(exc)
         return result
     result.total = len(ranked)
+    result.by_product = sum(1 for c in ranked if c.by_product)
     result.candidates = ranked[:limit] if limit is not None else ranked
     result.pipeline = pipeline_of(c.company.id for c in result.candidates)
     return result
@@ -200,6 +202,7 @@ def candidate_dict(c: Candidate, rank: int, pipeline: list[PipelineEntry], stock
     return {
         "rank": rank, "enterprise_id": c.company.id, "name": c.company.name, "stock_code": stock or None,
         "region": c.company.region_name, "score": round(c.score, 2),
+        "match": "product" if c.by_product else "industry",
         "parts": {p.key: {"label": p.label, "value": round(p.value, 4), "weight": p.weight,
                           "points": round(p.points, 2), "reason": p.reason} for p in c.parts},
         "reason": c.reason, "sources": list(c.sources),
