@@ -2,7 +2,7 @@
 `lianzhao targets`, so all three show the same companies in the same order.
 
 The database narrows the registry to the companies that can match (external companies whose name
-or products contain a node term — the full-text index —, whose product is named by part of a term,
+or products contain a node term — the full-text index —, whose product is named by the end of a term,
 or whose GB/T or CSRC code shares the node's 大类); the framework-free score
 (:func:`lianzhao.econ.targets.rank_candidates`) ranks them with the analyst's weights, the local
 chain leaders and their product relations. Companies matched by industry alone are at most
@@ -78,9 +78,10 @@ class CandidateList:
     pool_capped: bool = False
 
 
-def _terms_substrings(terms: tuple[str, ...]) -> set[str]:
-    """Every part (≥ 2 characters) of every term: product names a term may contain."""
-    return {t[i:j] for t in terms for i in range(len(t)) for j in range(i + 2, len(t) + 1)}
+def _terms_ends(terms: tuple[str, ...]) -> set[str]:
+    """Every end (≥ 2 characters) of every term: the product names the score takes as a term named
+    more broadly ("电池" for "锂离子电池", see :func:`lianzhao.econ.targets.match_strength`)."""
+    return {t[i:] for t in terms for i in range(1, len(t) - 1)}
 
 
 def candidate_pool(node, filters: Filters) -> tuple[list[Enterprise], bool]:
@@ -91,11 +92,11 @@ def candidate_pool(node, filters: Filters) -> tuple[list[Enterprise], bool]:
     ids: set[int] = set()
     for term in profile.terms:
         ids.update(base.search(term).values_list("pk", flat=True))
-    # Companies with a product named by a part of a term: the product-name index first (few rows), then
+    # Companies with a product named by the end of a term: the product-name index first (few rows), then
     # the filters by primary key. One query joining both let PostgreSQL, on stale statistics (right
     # after a bulk load), scan every product for every company: seconds a node instead of milliseconds.
     # (No ordering: the model's default order by company name would join the companies back in.)
-    named = sorted(set(EnterpriseProduct.objects.filter(name__in=sorted(_terms_substrings(profile.terms)))
+    named = sorted(set(EnterpriseProduct.objects.filter(name__in=sorted(_terms_ends(profile.terms)))
                        .order_by().values_list("enterprise_id", flat=True)))
     for start in range(0, len(named), 900):
         ids.update(base.filter(pk__in=named[start:start + 900]).values_list("pk", flat=True))
