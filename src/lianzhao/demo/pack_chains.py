@@ -105,7 +105,7 @@ CHAINS = {
          "gbt_codes": ["3825", "3821"], "keywords": ["组串式逆变器", "集中式逆变器", "变流器"]},
         {"key": "green_energy-turbine", "name": "风电整机", "position": "midstream", "parent": None,
          "description": "海上风力发电机组的整机集成与制造。",
-         "gbt_codes": ["3415", "3811"], "keywords": ["海上风电机组", "整机", "大兆瓦机组"]},
+         "gbt_codes": ["3415", "3811"], "keywords": ["海上风电机组", "风电机组", "风力发电机组", "整机", "大兆瓦机组"]},
         {"key": "green_energy-generator", "name": "风力发电机", "position": "midstream",
          "parent": "green_energy-turbine",
          "description": "风电机组中的发电机及其配套电气部件。",
