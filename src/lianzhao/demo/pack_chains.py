@@ -365,6 +365,7 @@ CHAINS = {
          "gbt_codes": ["7224", "6639"], "keywords": ["供应链管理", "供应链金融", "保理"]},
         {"key": "logistics-retail", "name": "商贸零售综合体", "position": "downstream", "parent": None,
          "description": "百货零售和购物中心等商业综合体经营。",
-         "gbt_codes": ["5211", "7222"], "keywords": ["购物中心", "百货零售", "商业综合体"]},
+         "gbt_codes": ["5211", "7222"], "keywords": ["购物中心", "百货零售", "百货", "商业综合体"],
+         "exclude": ["批发"]},
     ],
 }
