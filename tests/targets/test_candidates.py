@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from io import StringIO
 
 import openpyxl
@@ -145,13 +146,31 @@ def test_companies_matched_by_industry_alone_come_most_specific_code_first_up_to
     company("癸食品有限公司", gbt_code="1469")  # another 大类: never an industry match
     by_product = {"甲隔膜股份有限公司", "乙膜业有限公司"}
     monkeypatch.setattr(candidates, "INDUSTRY_POOL", 4)
-    pool, capped = candidates.candidate_pool(world["separator"], Filters())
+    found = candidates.candidate_pool(world["separator"], Filters())
+    pool, capped = found.companies, found.industry_capped
     # The 小类 first, then the 大类 by code, highest first: 丙 (C39, no GB/T code) is the one left out.
     assert {e.name for e in pool} == by_product | {same_class.name, "己电子有限公司", "辛电子有限公司", "庚电子有限公司"}
     assert capped
     monkeypatch.setattr(candidates, "INDUSTRY_POOL", 5)
-    pool, capped = candidates.candidate_pool(world["separator"], Filters())
+    found = candidates.candidate_pool(world["separator"], Filters())
+    pool, capped = found.companies, found.industry_capped
     assert {e.name for e in pool} == by_product | {same_class.name, "己电子有限公司", "辛电子有限公司", "庚电子有限公司",
                                                    "丙电子股份有限公司"}
     assert not capped
 
+
+
+def test_companies_matched_by_a_product_are_cut_to_those_that_match_best(world, monkeypatch):
+    from lianzhao.targets import candidates
+
+    company("子隔膜有限公司", [("锂电池隔膜", Decimal("0.9"))], source="测试名录")
+    company("丑化工有限公司", [("隔膜", Decimal("0.05")), ("涂料", Decimal("0.95"))], source="测试名录")
+    monkeypatch.setattr(candidates, "PRODUCT_POOL", 3)
+    # Product parts: 乙 1.0 (its only product), 子 0.95, 甲 0.81 (湿法隔膜 62 %), 丑 0.525.
+    result = candidates_for(world["separator"], limit=None, with_gap=False)
+    assert result.product_matches == 4
+    assert {"乙膜业有限公司", "子隔膜有限公司", "甲隔膜股份有限公司"} <= set(names(result))
+    assert "丑化工有限公司" not in names(result)
+    monkeypatch.setattr(candidates, "PRODUCT_POOL", 4)
+    result = candidates_for(world["separator"], limit=None, with_gap=False)
+    assert result.product_matches == 0 and "丑化工有限公司" in names(result)

@@ -154,6 +154,12 @@ class NodeProfile:
         return tuple(out)
 
     @cached_property
+    def strengths(self) -> dict[str, tuple[float, str]]:
+        """:func:`match_strength` of each product name seen so far (a registry names the same product
+        thousands of times)."""
+        return {}
+
+    @cached_property
     def about_machines(self) -> bool:
         """Whether the node is itself about machines or instruments (风电整机, 物流装备, 海洋仪器)."""
         return any(w in text for text in (*self.keywords, self.name) for w in MACHINE_NODE_WORDS)
@@ -321,6 +327,13 @@ def _is_machine_for(tail: str) -> bool:
 def match_strength(product: str, node: NodeProfile) -> tuple[float, str]:
     """The strongest match of ``product`` against the node (see the module docstring) and the term
     it matched."""
+    known = node.strengths.get(product)
+    if known is None:
+        known = node.strengths[product] = _match_strength(product, node)
+    return known
+
+
+def _match_strength(product: str, node: NodeProfile) -> tuple[float, str]:
     best, which = 0.0, ""
     for piece in product_pieces(product.strip()):
         if piece in GENERIC_WORDS or (node.excludes and any(word in piece for word in node.excludes)):

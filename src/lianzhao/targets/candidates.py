@@ -7,13 +7,16 @@ or whose GB/T or CSRC code shares the node's 大类); the framework-free score
 (:func:`lianzhao.econ.targets.rank_candidates`) ranks them with the analyst's weights, the local
 chain leaders and their product relations. Companies matched by industry alone are at most
 :data:`INDUSTRY_POOL` (the most specific codes first): on a registry of a million companies one
-大类 can hold tens of thousands, and a product match always outranks them.
+大类 can hold tens of thousands, and a product match always outranks them. Companies matched by a
+product are at most :data:`PRODUCT_POOL`, those whose products match best (the product part, most
+of the score): a bought list of a million firms may name one product ten thousand times over.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -21,7 +24,15 @@ from lianzhao.analysis import engine
 from lianzhao.analysis.chains import CLASS_LABELS, STABILITY_LABELS, industry_gaps
 from lianzhao.analysis.region import current_region
 from lianzhao.core.region import DistrictUnknown, district
-from lianzhao.econ.targets import Candidate, NodeUnmatchable, TargetWeights, rank_candidates
+from lianzhao.econ.targets import (
+    Candidate,
+    CompanyFacts,
+    NodeUnmatchable,
+    Product,
+    TargetWeights,
+    product_part,
+    rank_candidates,
+)
 from lianzhao.enterprises.facts import company_facts, graph_for, local_leaders, node_profile
 from lianzhao.enterprises.models import Enterprise, EnterpriseProduct
 from lianzhao.projects.models import InvestmentProject
@@ -29,6 +40,7 @@ from lianzhao.refdata.gbt4754 import load_classification
 from lianzhao.targets.models import TargetWeightsSetting
 
 INDUSTRY_POOL = 3000
+PRODUCT_POOL = 5000
 GAP_CLASSES = ("fill", "strengthen", "extend")  # 补链, 强链, 延链: the classes candidates are sought for
 
 
@@ -75,7 +87,8 @@ class CandidateList:
     pipeline: dict[int, list[PipelineEntry]] = field(default_factory=dict)  # enterprise id → its projects
     gap: dict | None = None  # the node's gap class, label, stability and reason, when the analysis runs
     district_code: str = ""
-    pool_capped: bool = False
+    pool_capped: bool = False  # the companies matched by industry alone were cut at INDUSTRY_POOL
+    product_matches: int = 0  # when the companies matched by a product were cut at PRODUCT_POOL: how many there were
 
 
 def _terms_ends(terms: tuple[str, ...]) -> set[str]:
@@ -84,9 +97,32 @@ def _terms_ends(terms: tuple[str, ...]) -> set[str]:
     return {t[i:] for t in terms for i in range(1, len(t) - 1)}
 
 
-def candidate_pool(node, filters: Filters) -> tuple[list[Enterprise], bool]:
-    """External companies that may match the node (see the module docstring), and whether the
-    industry-only part was capped."""
+@dataclass
+class Pool:
+    companies: list[Enterprise]
+    industry_capped: bool = False
+    product_matches: int = 0  # > 0: the companies matched by a product were this many, cut at PRODUCT_POOL
+
+
+def _best_by_product(profile, ids: list[int], limit: int) -> list[int]:
+    """The ``limit`` companies of ``ids`` whose products match the node best (the score's product
+    part; ties by id)."""
+    products: dict[int, list[Product]] = {}
+    table = EnterpriseProduct._meta.db_table
+    with connection.cursor() as cursor:  # plain rows: the ORM's decimal conversion of 500,000 shares took seconds
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            cursor.execute(f"SELECT enterprise_id, name, share FROM {table} WHERE enterprise_id IN "
+                           f"({', '.join(['%s'] * len(chunk))})", chunk)
+            for eid, name, share in cursor.fetchall():
+                products.setdefault(eid, []).append(Product(name, float(share) if share is not None else None))
+    value = {eid: product_part(profile, CompanyFacts(id=eid, name="", products=tuple(items)))[0]
+             for eid, items in products.items()}
+    return sorted(ids, key=lambda eid: (-value.get(eid, 0.0), eid))[:limit]
+
+
+def candidate_pool(node, filters: Filters) -> Pool:
+    """External companies that may match the node (see the module docstring), and what was cut."""
     profile = node_profile(node)
     base = filters.apply(Enterprise.objects.external())
     ids: set[int] = set()
@@ -100,6 +136,10 @@ def candidate_pool(node, filters: Filters) -> tuple[list[Enterprise], bool]:
                        .order_by().values_list("enterprise_id", flat=True)))
     for start in range(0, len(named), 900):
         ids.update(base.filter(pk__in=named[start:start + 900]).values_list("pk", flat=True))
+    product_matches = 0
+    if len(ids) > PRODUCT_POOL:
+        product_matches = len(ids)
+        ids = set(_best_by_product(profile, sorted(ids), PRODUCT_POOL))
     codes = [c.strip() for c in profile.gbt_codes if c.strip()]
     classification = load_classification()
     csrc = sorted({f"{c.parent_code}{c.code}" for c in (classification.get(code[:2]) for code in codes) if c})
@@ -114,7 +154,7 @@ def candidate_pool(node, filters: Filters) -> tuple[list[Enterprise], bool]:
     ordered = sorted(ids)
     companies = [e for start in range(0, len(ordered), 900)
                  for e in Enterprise.objects.filter(pk__in=ordered[start:start + 900])]
-    return companies, capped
+    return Pool(companies, capped, product_matches)
 
 
 def _same_industry(queryset, codes: list[str], csrc: list[str], limit: int) -> list[int]:
@@ -182,7 +222,8 @@ def candidates_for(node, *, filters: Filters = Filters(), limit: int | None = 50
     profile = node_profile(node)
     result = CandidateList(node=node, weights=weights, lacks=profile.lacks(), district_code=district_code,
                            gap=node_gap(node) if with_gap else None)
-    companies, result.pool_capped = candidate_pool(node, filters) if len(result.lacks) < 2 else ([], False)
+    pool = candidate_pool(node, filters) if len(result.lacks) < 2 else Pool([])
+    companies, result.pool_capped, result.product_matches = pool.companies, pool.industry_capped, pool.product_matches
     leaders = local_leaders()
     graph = graph_for(p for leader in leaders for p in leader.products)
     try:

@@ -30,8 +30,12 @@ def candidates_workbook(result: CandidateList) -> bytes:
                                      f"共 {result.total} 家候选企业（主营产品相符 {result.by_product} 家，其余仅行业代码相同），"
                                      f"列出前 {len(result.candidates)} 家。", len(columns),
                             height=30)
+    if result.product_matches:
+        row = xlsx.write_banner(ws, row, f"主营相关产品的企业共 {result.product_matches} 家，只取产品匹配最好的一部分评分。",
+                                len(columns))
     if result.unmatchable:
         row = xlsx.write_banner(ws, row, result.unmatchable, len(columns))
+    header = row
     row = xlsx.write_header(ws, row, columns)
     stocks = stock_codes(result.candidates)
     for rank, c in enumerate(result.candidates, start=1):
@@ -41,6 +45,6 @@ def candidates_workbook(result: CandidateList) -> bytes:
             rank, d["name"], d["stock_code"] or "", d["region"], d["score"],
             "产品" if d["match"] == "product" else "仅行业",
             *[d["parts"][k]["points"] for k in PARTS], d["reason"], "；".join(d["sources"]), pipeline])
-    ws.freeze_panes = ws.cell(row=4 if not result.unmatchable else 5, column=3)
+    ws.freeze_panes = ws.cell(row=header + 1, column=3)
     xlsx.setup_print(ws)
     return xlsx.workbook_bytes(wb)
