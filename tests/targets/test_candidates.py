@@ -174,3 +174,34 @@ def test_companies_matched_by_a_product_are_cut_to_those_that_match_best(world, 
     monkeypatch.setattr(candidates, "PRODUCT_POOL", 4)
     result = candidates_for(world["separator"], limit=None, with_gap=False)
     assert result.product_matches == 0 and "丑化工有限公司" in names(result)
+
+
+def test_exclusion_words_are_a_list_that_leaves_the_nodes_own_products_alone(world, client):
+    from django.core.exceptions import ValidationError
+
+    from lianzhao.audit.models import AuditRecord
+
+    node = world["separator"]
+    node.exclude_keywords = "液碱"  # a string would be read character by character
+    with pytest.raises(ValidationError, match="应为词语列表"):
+        node.full_clean()
+    node.exclude_keywords = ["膜"]  # inside 湿法隔膜: every separator would be excluded
+    with pytest.raises(ValidationError, match="排除词“膜”出现在“湿法隔膜”中"):
+        node.full_clean()
+    # Through the admin: refused with the reason, then saved and audited.
+    client.force_login(world["personas"]["admin"])
+    url = reverse("admin:industries_chainnode_change", args=[node.pk])
+    form = {"industry": node.industry_id, "parent": "", "key": node.key, "name": node.name, "position": node.position,
+            "description": "", "gbt_codes": '["3985"]', "keywords": '["湿法隔膜", "涂覆隔膜"]', "order": 0}
+    page = client.post(url, {**form, "exclude_keywords": '["隔膜"]'}).content.decode()
+    assert "会排除本环节自己的产品" in page
+    node.refresh_from_db()
+    assert node.exclude_keywords == []
+    response = client.post(url, {**form, "exclude_keywords": '["液碱", "阻隔"]'})
+    assert response.status_code == 302
+    node.refresh_from_db()
+    assert node.exclude_keywords == ["液碱", "阻隔"]
+    audit = AuditRecord.objects.filter(model_name="chainnode", object_id=str(node.pk)).latest("at")
+    assert audit.after["exclude_keywords"] == ["液碱", "阻隔"] and audit.before["exclude_keywords"] == []
+    company("卯化工有限公司", [("隔膜液碱", Decimal("1"))], source="测试名录")
+    assert "卯化工有限公司" not in names(candidates_for(node, limit=None, with_gap=False))

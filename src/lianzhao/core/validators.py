@@ -53,6 +53,13 @@ def validate_gbt_codes(values) -> None:
         validate_gbt_code(v)
 
 
+def validate_word_list(values) -> None:
+    """A list of words (a chain node's keywords or exclusion words): a plain string would be read
+    character by character."""
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise ValidationError(_("应为词语列表，如 [\"液碱\", \"阻隔\"]，且不能有空词。"), code="word_list")
+
+
 def validate_uscc(value: str) -> None:
     """统一社会信用代码: 18 characters with a valid GB 32100-2015 check digit."""
     problem = uscc_error(value)

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from lianzhao.core.models import TimeStampedModel
-from lianzhao.core.validators import validate_gbt_codes
+from lianzhao.core.validators import validate_gbt_codes, validate_word_list
 from lianzhao.industries.choices import ChainPosition, IndustryKind, LinkKind
 
 
@@ -83,9 +83,9 @@ class ChainNode(TimeStampedModel):
     description = models.TextField(_("说明"), blank=True)
     gbt_codes = models.JSONField(_("国民经济行业分类代码"), default=list, validators=[validate_gbt_codes],
                                  help_text=_("GB/T 4754-2017 小类代码列表，如 [\"3841\"]"))
-    keywords = models.JSONField(_("关键词"), default=list, blank=True)
+    keywords = models.JSONField(_("关键词"), default=list, blank=True, validators=[validate_word_list])
     exclude_keywords = models.JSONField(
-        _("排除词"), default=list, blank=True,
+        _("排除词"), default=list, blank=True, validators=[validate_word_list],
         help_text=_("主营产品含这些词时不算本环节的产品，如隔膜环节的 [\"液碱\", \"阻隔\"]（隔膜液碱、高阻隔膜）"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -106,6 +106,12 @@ class ChainNode(TimeStampedModel):
         super().clean()
         if self.parent_id and self.parent.industry_id != self.industry_id:
             raise ValidationError({"parent": _("上级环节必须属于同一产业。")})
+        if isinstance(self.exclude_keywords, list) and isinstance(self.keywords, list):
+            for word in self.exclude_keywords:
+                inside = [t for t in (*self.keywords, self.name) if isinstance(t, str) and word.strip() and word.strip() in t]
+                if inside:
+                    raise ValidationError({"exclude_keywords": _("排除词“%(word)s”出现在“%(term)s”中，会排除本环节自己的产品。")
+                                           % {"word": word.strip(), "term": inside[0]}})
         node, seen = self.parent, set()
         while node is not None:
             if node.pk == self.pk or node.pk in seen:
