@@ -17,6 +17,7 @@ from lianzhao.econ.targets import (
     TargetWeights,
     industry_part,
     product_part,
+    product_pieces,
     rank_candidates,
     region_part,
     scale_part,
@@ -103,6 +104,14 @@ def test_a_machine_node_keeps_its_machines():
 def test_a_broader_name_is_the_end_of_a_term(product, expected):
     node = NodeProfile("x", "动力电池", ("锂离子电池", "海上风电机组", "IGBT"), ("3841",))
     assert product_part(node, company(products=(Product(product, 1.0),)))[0] == pytest.approx(expected * 0.75)
+
+
+@pytest.mark.parametrize(("product", "pieces"), [
+    ("储能系统及充电桩", ("储能系统", "充电桩")), ("汽车零部件-压缩机", ("汽车零部件", "压缩机")),
+    ("③智慧城市与金融", ("智慧城市", "金融")), ("Mini LED显示屏", ("Mini LED显示屏",)), ("Wi-Fi模组", ("Wi-Fi模组",)),
+])
+def test_a_name_listing_several_products_is_cut_between_them_not_inside_latin_words(product, pieces):
+    assert product_pieces(product) == pieces
 
 
 def test_a_latin_term_matches_whole_words_only():

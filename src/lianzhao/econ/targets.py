@@ -68,8 +68,10 @@ MACHINE_WORDS = ("机械", "机床", "磨床", "炉", "生产线", "生产设备
                  "检测系统", "调测系统")
 #: Words by which a node is itself about machines: then "…机" after its term is its product.
 MACHINE_NODE_WORDS = ("机", "设备", "装备", "装置", "仪", "泵", "阀", "炉", "检测")
-#: Where a product's name lists several products: conjunctions, list marks and dashes.
-_PIECE_BREAKS = re.compile(r"[及与和、，,;；/／\-—–·()（）\s]+")
+#: Where a product's name lists several products: conjunctions, list marks, brackets and dashes — a
+#: hyphen or slash only beside a Chinese character ("汽车零部件-压缩机", not "Wi-Fi" or "I/O"), and no
+#: space ("Mini LED").
+_PIECE_BREAKS = re.compile(r"[及与和、，,;；／—–·()（）]+|(?<![A-Za-z0-9])[-/]+|[-/]+(?![A-Za-z0-9])")
 
 STRENGTH_CONTAINS = 1.0  # the product's name contains a node term
 STRENGTH_BROADER = 0.5  # a node term contains the product's name
