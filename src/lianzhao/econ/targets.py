@@ -8,8 +8,8 @@ revenue shares, industry codes, size and region), five parts, each a value in [0
   it contains one of the node's terms ("锂电池隔膜" ⊇ "隔膜"), 0.5 when it ends a term (the product
   is named more broadly: "电池" for "锂离子电池" — the head of a Chinese compound is its end, so
   "电机" is no broader name of "海上风电机组" nor "服装" of "服装设计"), else 0; ``m(p)`` is the best
-  piece. A piece does not match when it holds one of the node's exclusion words (排除词: "压滤机",
-  "阻隔" for 隔膜), nor — unless the node itself is about machines — when the term is followed by a
+  piece. A piece does not match when it holds one of the node's exclusion words (排除词: "液碱",
+  "阻隔" for 隔膜 — 隔膜液碱 is caustic soda, 高阻隔膜 a packaging film), nor — unless the node itself is about machines — when the term is followed by a
   machine or instrument ("隔膜压滤机", "多晶硅铸锭炉", "锂离子电池自动化生产设备": a machine *for*
   the product, not the product). A Latin term matches whole words only ("PLC" is not in "PLCVOA").
   With ``s(p)``
@@ -74,7 +74,7 @@ MACHINE_NODE_WORDS = ("机", "设备", "装备", "装置", "仪", "泵", "阀", 
 _PIECE_BREAKS = re.compile(r"[及与和、，,;；／—–·()（）]+|(?<![A-Za-z0-9])[-/]+|[-/]+(?![A-Za-z0-9])")
 
 STRENGTH_CONTAINS = 1.0  # the product's name contains a node term
-STRENGTH_BROADER = 0.5  # a node term contains the product's name
+STRENGTH_BROADER = 0.5  # the product's name ends a node term (named more broadly)
 INDUSTRY_LEVELS = {4: 1.0, 3: 0.6, 2: 0.3}  # shared GB/T digits → value
 SCALE_VALUES = {"large": 1.0, "medium": 0.6, "small": 0.3, "micro": 0.1}
 SCALE_LABELS = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
