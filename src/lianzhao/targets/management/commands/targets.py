@@ -38,9 +38,12 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         gap = f"（{result.gap['label']}）" if result.gap else ""
-        self.stdout.write(f"{node.industry.name}·{node.name}{gap}：候选企业 {result.total} 家，列出 {len(rows)} 家")
+        capped = f"（主营相关产品的企业共 {result.product_matches} 家，只取产品匹配最好的一部分）" if result.product_matches else ""
+        self.stdout.write(f"{node.industry.name}·{node.name}{gap}：候选企业 {result.total} 家（主营产品相符 "
+                          f"{result.by_product} 家，其余仅行业代码相同）{capped}，列出 {len(rows)} 家")
         for r in rows:
-            self.stdout.write(f"{r['rank']:>3}. {r['score']:5.1f}  {r['name']}  {r['stock_code'] or ''}  {r['reason']}")
+            only = "［仅行业］" if r["match"] == "industry" else ""
+            self.stdout.write(f"{r['rank']:>3}. {r['score']:5.1f}  {r['name']}  {r['stock_code'] or ''}  {only}{r['reason']}")
 
     def _node(self, text: str, industry: str) -> ChainNode:
         nodes = ChainNode.objects.select_related("industry").filter(Q(name=text) | Q(key=text))
