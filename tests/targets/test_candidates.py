@@ -50,9 +50,21 @@ def test_candidates_are_external_matching_companies_ranked_by_the_weighted_parts
     (Filters(listed=False), ["乙膜业有限公司"]),
     (Filters(province="32"), ["甲隔膜股份有限公司"]),
     (Filters(scale="medium"), ["乙膜业有限公司"]),
+    (Filters(match="product"), ["乙膜业有限公司", "甲隔膜股份有限公司"]),
+    (Filters(match="industry"), ["丙电子股份有限公司"]),
 ])
-def test_filters_by_listing_province_and_scale(world, filters, expected):
+def test_filters_by_listing_province_scale_and_match(world, filters, expected):
     assert names(candidates_for(world["separator"], filters=filters, with_gap=False)) == expected
+
+
+def test_the_page_and_the_command_filter_by_how_a_candidate_matches(world, client):
+    client.force_login(world["personas"]["officer_a"])
+    page = client.get(reverse("node_candidates", args=["t-separator"]), {"match": "product"}).content.decode()
+    assert f'data-enterprise="{world["specialist"].pk}"' in page
+    assert f'data-enterprise="{world["by_code"].pk}"' not in page
+    out = StringIO()
+    call_command("targets", "--node", "隔膜", "--match", "industry", "--format", "json", stdout=out)
+    assert [r["name"] for r in json.loads(out.getvalue())] == ["丙电子股份有限公司"]
 
 
 def test_the_analysts_weights_decide_the_order(world):

@@ -46,11 +46,13 @@ GAP_CLASSES = ("fill", "strengthen", "extend")  # 补链, 强链, 延链: the cl
 
 @dataclass(frozen=True)
 class Filters:
-    """The list's filters: province (2-digit code), listed or not, size class."""
+    """The list's filters: province (2-digit code), listed or not, size class, and how a candidate
+    matches ("product": a main product matches the node; "industry": only the industry code)."""
 
     province: str = ""
     listed: bool | None = None
     scale: str = ""
+    match: str = ""
 
     def apply(self, queryset):
         if self.province:
@@ -144,7 +146,7 @@ def candidate_pool(node, filters: Filters) -> Pool:
     classification = load_classification()
     csrc = sorted({f"{c.parent_code}{c.code}" for c in (classification.get(code[:2]) for code in codes) if c})
     capped = False
-    if codes:
+    if codes and filters.match != "product":
         exact = list(base.filter(gbt_code__in=codes).exclude(pk__in=ids).values_list("pk", flat=True)[:INDUSTRY_POOL])
         rest = INDUSTRY_POOL - len(exact)
         broad = _same_industry(base.exclude(pk__in=ids).exclude(gbt_code__in=codes), codes, csrc, rest + 1)
@@ -232,6 +234,8 @@ def candidates_for(node, *, filters: Filters = Filters(), limit: int | None = 50
     except NodeUnmatchable as exc:
         result.unmatchable = str(exc)
         return result
+    if filters.match:
+        ranked = [c for c in ranked if c.by_product == (filters.match == "product")]
     result.total = len(ranked)
     result.by_product = sum(1 for c in ranked if c.by_product)
     result.candidates = ranked[:limit] if limit is not None else ranked

@@ -20,6 +20,7 @@ from lianzhao.targets.candidates import Filters
 from lianzhao.targets.models import TargetWeightsSetting
 
 LISTED_CHOICES = [("", gettext_lazy("全部")), ("yes", gettext_lazy("上市公司")), ("no", gettext_lazy("非上市"))]
+MATCH_CHOICES = [("", gettext_lazy("全部")), ("product", gettext_lazy("主营产品相符")), ("industry", gettext_lazy("仅行业相同"))]
 
 
 def province_choices() -> list[tuple[str, str]]:
@@ -35,6 +36,7 @@ class CandidateFilterForm(forms.Form):
     listed = forms.ChoiceField(label=gettext_lazy("上市"), required=False, choices=LISTED_CHOICES)
     scale = forms.ChoiceField(label=gettext_lazy("规模"), required=False,
                               choices=[("", gettext_lazy("全部")), *EnterpriseScale.choices])
+    match = forms.ChoiceField(label=gettext_lazy("匹配"), required=False, choices=MATCH_CHOICES)
     limit = forms.IntegerField(label=gettext_lazy("显示前"), required=False, min_value=1, max_value=500, initial=50)
 
     def __init__(self, *args, **kwargs):
@@ -44,7 +46,8 @@ class CandidateFilterForm(forms.Form):
     def filters(self) -> Filters:
         data = self.cleaned_data if self.is_valid() else {}
         listed = {"yes": True, "no": False}.get(data.get("listed") or "")
-        return Filters(province=data.get("province") or "", listed=listed, scale=data.get("scale") or "")
+        return Filters(province=data.get("province") or "", listed=listed, scale=data.get("scale") or "",
+                       match=data.get("match") or "")
 
     def row_limit(self) -> int:
         return (self.cleaned_data.get("limit") if self.is_valid() else None) or 50

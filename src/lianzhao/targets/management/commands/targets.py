@@ -1,4 +1,4 @@
-"""`lianzhao targets --node 隔膜 [--industry nev] [--limit 50] --format json|table`: a chain node's
+"""`lianzhao targets --node 隔膜 [--industry nev] [--limit 50] [--match product] --format json|table`: a chain node's
 candidate companies, the same list the page shows (lianzhao.targets.candidates.candidates_for)."""
 
 from __future__ import annotations
@@ -21,13 +21,16 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=50, help="最多列出多少家（默认 50）")
         parser.add_argument("--province", default="", help="只列出该省（2 位区划代码）的企业")
         parser.add_argument("--listed", choices=["yes", "no"], default=None, help="只列上市（yes）或非上市（no）企业")
+        parser.add_argument("--match", choices=["product", "industry"], default="",
+                            help="只列主营产品相符（product）或仅行业代码相同（industry）的企业")
         parser.add_argument("--format", choices=["json", "table"], default="table")
 
     def handle(self, *args, **options):
         node = self._node(options["node"], options["industry"])
         if options["limit"] < 1:
             raise CommandError("--limit 须为正整数。")
-        filters = Filters(province=options["province"], listed={"yes": True, "no": False}.get(options["listed"]))
+        filters = Filters(province=options["province"], listed={"yes": True, "no": False}.get(options["listed"]),
+                          match=options["match"])
         result = candidates_for(node, filters=filters, limit=options["limit"])
         if result.unmatchable:
             raise CommandError(result.unmatchable)
