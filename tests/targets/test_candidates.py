@@ -217,3 +217,39 @@ def test_exclusion_words_are_a_list_that_leaves_the_nodes_own_products_alone(wor
     assert audit.after["exclude_keywords"] == ["液碱", "阻隔"] and audit.before["exclude_keywords"] == []
     company("卯化工有限公司", [("隔膜液碱", Decimal("1"))], source="测试名录")
     assert "卯化工有限公司" not in names(candidates_for(node, limit=None, with_gap=False))
+
+
+def test_an_analyst_edits_a_nodes_words_on_its_candidate_list(world, client):
+    from lianzhao.audit.models import AuditRecord
+
+    node = world["separator"]
+    company("卯化工有限公司", [("隔膜液碱", Decimal("1"))], source="测试名录")
+    url = reverse("node_words", args=[node.key])
+    page_url = reverse("node_candidates", args=[node.key])
+    was = json.dumps([node.keywords, []], ensure_ascii=False)
+    client.force_login(world["personas"]["officer_a"])
+    assert client.post(url, {"keywords": "湿法隔膜", "exclude_keywords": "液碱", "was": was}).status_code == 403
+    assert 'id="node-words"' not in client.get(page_url).content.decode()
+
+    client.force_login(world["personas"]["analyst"])
+    assert "卯化工有限公司" in client.get(page_url).content.decode()
+    # An exclusion word inside a keyword: refused, field named, nothing saved.
+    response = client.post(url, {"keywords": "湿法隔膜、涂覆隔膜", "exclude_keywords": "液碱、涂覆", "was": was})
+    assert response.status_code == 400
+    assert "排除词“涂覆”出现在“涂覆隔膜”中" in response.content.decode()
+    node.refresh_from_db()
+    assert node.exclude_keywords == []
+    # Saved: words split at 顿号 and commas, not spaces; the list is recomputed; one audit row.
+    response = client.post(url, {"keywords": "湿法隔膜，涂覆隔膜、Mini LED", "exclude_keywords": "液碱", "was": was})
+    assert response.status_code == 302
+    node.refresh_from_db()
+    assert node.keywords == ["湿法隔膜", "涂覆隔膜", "Mini LED"] and node.exclude_keywords == ["液碱"]
+    assert "卯化工有限公司" not in client.get(page_url).content.decode()
+    audit = AuditRecord.objects.filter(model_name="chainnode", object_id=str(node.pk)).latest("at")
+    assert audit.actor == world["personas"]["analyst"] and audit.before["exclude_keywords"] == []
+    assert audit.after["exclude_keywords"] == ["液碱"]
+    # From a page drawn before that change: refused as stale, naming the words now stored.
+    response = client.post(url, {"keywords": "湿法隔膜", "exclude_keywords": "", "was": was})
+    assert response.status_code == 409 and "排除词 液碱" in response.content.decode()
+    node.refresh_from_db()
+    assert node.exclude_keywords == ["液碱"]

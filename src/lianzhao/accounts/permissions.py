@@ -64,6 +64,12 @@ def can_manage_analysis(user) -> bool:
     return role_of(user) in (Role.ADMIN, Role.ANALYST)
 
 
+def can_edit_node_words(user) -> bool:
+    """Analysts and admins edit a chain node's keywords and exclusion words from its candidate list
+    (the rest of the chain map stays with the admin)."""
+    return role_of(user) in (Role.ADMIN, Role.ANALYST)
+
+
 def can_edit_target_weights(user) -> bool:
     """Analysts and admins set the weights of the target score (招商目标推荐)."""
     return role_of(user) in (Role.ADMIN, Role.ANALYST)

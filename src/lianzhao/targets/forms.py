@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -51,6 +52,56 @@ class CandidateFilterForm(forms.Form):
 
     def row_limit(self) -> int:
         return (self.cleaned_data.get("limit") if self.is_valid() else None) or 50
+
+
+def _words(text: str) -> list[str]:
+    """Words separated by 顿号, commas, semicolons or new lines (not spaces: "Mini LED" is one word)."""
+    out: list[str] = []
+    for word in re.split(r"[、，,；;\n\r]+", text or ""):
+        word = word.strip()
+        if word and word not in out:
+            out.append(word)
+    return out
+
+
+class NodeWordsForm(forms.Form):
+    """A chain node's keywords and exclusion words, edited on its candidate list."""
+
+    MAX_WORDS, MAX_LENGTH = 12, 30
+    keywords = forms.CharField(label=gettext_lazy("关键词"), required=False, max_length=600,
+                               help_text=gettext_lazy("本环节的产品名，以顿号或逗号分隔"))
+    exclude_keywords = forms.CharField(label=gettext_lazy("排除词"), required=False, max_length=600,
+                                       help_text=gettext_lazy("主营产品含这些词时不算本环节的产品，如隔膜环节的 液碱、阻隔"))
+    was = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def for_node(cls, node, data=None):
+        return cls(data, initial={"keywords": "、".join(node.keywords or []),
+                                  "exclude_keywords": "、".join(node.exclude_keywords or []),
+                                  "was": json.dumps([node.keywords or [], node.exclude_keywords or []],
+                                                    ensure_ascii=False)})
+
+    def _clean_words(self, name: str) -> list[str]:
+        words = _words(self.cleaned_data.get(name) or "")
+        if len(words) > self.MAX_WORDS:
+            raise forms.ValidationError(_("最多 %(n)s 个词。") % {"n": self.MAX_WORDS})
+        long = [w for w in words if len(w) > self.MAX_LENGTH]
+        if long:
+            raise forms.ValidationError(_("“%(word)s”太长：每个词最多 %(n)s 个字。") % {"word": long[0], "n": self.MAX_LENGTH})
+        return words
+
+    def clean_keywords(self):
+        return self._clean_words("keywords")
+
+    def clean_exclude_keywords(self):
+        return self._clean_words("exclude_keywords")
+
+    def clean_was(self):
+        try:
+            was = json.loads(self.cleaned_data.get("was") or "null")
+        except ValueError:
+            return None
+        return (was[0], was[1]) if isinstance(was, list) and len(was) == 2 else None
 
 
 class LeadForm(forms.Form):

@@ -13,6 +13,7 @@ from lianzhao.core.i18n import in_data_language
 from lianzhao.core.region import DistrictUnknown, district
 from lianzhao.econ.targets import PARTS, TargetWeights, score_company
 from lianzhao.enterprises.facts import company_facts, graph_for, local_leaders, node_profile
+from lianzhao.industries.models import ChainNode
 from lianzhao.projects import services as project_services
 from lianzhao.projects.duplicates import find_duplicate_candidates
 from lianzhao.projects.models import InvestmentProject
@@ -42,6 +43,30 @@ def update_weights(*, data: dict, acting_user) -> TargetWeightsSetting:
             record_change(actor=acting_user, action=AuditAction.UPDATE if before else AuditAction.CREATE,
                           obj=setting, before=before, after=snapshot(setting), reason="修改招商目标评分权重")
     return setting
+
+
+@in_data_language
+def update_node_words(node, *, keywords: list[str], excludes: list[str], acting_user,
+                      was: tuple[list[str], list[str]] | None = None):
+    """Set a chain node's keywords and exclusion words (the words its candidates are matched by).
+    ``was``: the words on the user's page — refused (code ``stale``) when someone changed them since.
+    The model's rules apply (lists of words; no exclusion word inside a keyword or the name). One
+    audit row with both lists before and after."""
+    permissions.require(permissions.can_edit_node_words(acting_user), "只有经济分析员和管理员可以修改环节的关键词和排除词。")
+    with transaction.atomic():
+        current = ChainNode.objects.select_for_update().get(pk=node.pk)
+        if was is not None and (list(current.keywords), list(current.exclude_keywords)) != (list(was[0]), list(was[1])):
+            raise ValidationError(
+                f"该环节的词已被他人修改（现为：关键词 {'、'.join(current.keywords) or '无'}；排除词 "
+                f"{'、'.join(current.exclude_keywords) or '无'}）。请刷新后重新填写，以免覆盖他人的修改。", code="stale")
+        before = snapshot(current)
+        current.keywords, current.exclude_keywords = list(keywords), list(excludes)
+        current.full_clean(validate_unique=False)
+        if snapshot(current) != before:
+            current.save(update_fields=["keywords", "exclude_keywords", "updated_at"])
+            record_change(actor=acting_user, action=AuditAction.UPDATE, obj=current, before=before,
+                          after=snapshot(current), reason="修改环节的关键词与排除词")
+    return current
 
 
 class LeadExists(ValidationError):

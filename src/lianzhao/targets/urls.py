@@ -8,4 +8,5 @@ urlpatterns = [
     path("node/<slug:key>/", views.node_candidates, name="node_candidates"),
     path("node/<slug:key>/export.xlsx", views.node_candidates_xlsx, name="node_candidates_xlsx"),
     path("node/<slug:key>/lead/", views.lead_create, name="target_lead"),
+    path("node/<slug:key>/words/", views.node_words, name="node_words"),
 ]

@@ -19,7 +19,7 @@ from lianzhao.industries.models import ChainNode, Industry
 from lianzhao.projects.choices import AttractionMethod
 from lianzhao.targets import exporting, services
 from lianzhao.targets.candidates import GAP_CLASSES, candidates_for, gap_classes, node_gap, stock_codes
-from lianzhao.targets.forms import CandidateFilterForm, LeadForm, WeightsForm
+from lianzhao.targets.forms import CandidateFilterForm, LeadForm, NodeWordsForm, WeightsForm
 from lianzhao.targets.models import TargetWeightsSetting
 from lianzhao.targets.profile import build_profile
 
@@ -63,11 +63,35 @@ def _candidate_page(request, node):
 def node_candidates(request, key):
     permissions.require(permissions.can_read(request.user))
     node = get_object_or_404(ChainNode.objects.select_related("industry"), key=key)
+    return _render_candidates(request, node)
+
+
+def _render_candidates(request, node, words_form=None, status=200):
     form, result, rows, can_lead = _candidate_page(request, node)
     one_click = can_lead and permissions.role_of(request.user) == "officer" and request.user.department_id
+    can_edit_words = permissions.can_edit_node_words(request.user)
     return render(request, "targets/node_candidates.html", {
         "node": node, "form": form, "result": result, "rows": rows, "can_lead": can_lead, "one_click": one_click,
-        "part_labels": [PART_LABELS[k] for k in PARTS], "query": request.GET.urlencode()})
+        "part_labels": [PART_LABELS[k] for k in PARTS], "query": request.GET.urlencode(),
+        "can_edit_words": can_edit_words,
+        "words_form": words_form or (NodeWordsForm.for_node(node) if can_edit_words else None)}, status=status)
+
+
+@require_http_methods(["POST"])
+def node_words(request, key):
+    """An analyst's change of a node's keywords and exclusion words, from its candidate list."""
+    permissions.require(permissions.can_read(request.user))
+    node = get_object_or_404(ChainNode.objects.select_related("industry"), key=key)
+    permissions.require(permissions.can_edit_node_words(request.user),
+                        _("只有经济分析员和管理员可以修改环节的关键词和排除词。"))
+    form = NodeWordsForm.for_node(node, request.POST)
+    saved = submit(form, lambda d: services.update_node_words(
+        node, keywords=d["keywords"], excludes=d["exclude_keywords"], was=d["was"], acting_user=request.user))
+    if saved:
+        messages.success(request, _("关键词和排除词已保存，候选名单已按新的词重新计算。"))
+        return redirect("node_candidates", key=node.key)
+    node.refresh_from_db()
+    return _render_candidates(request, node, words_form=form, status=refusal_status(form))
 
 
 @require_GET
