@@ -44,7 +44,7 @@ NOT_PAGES = {
     "impact_input_update": "POST", "job_start": "POST (the test starts one weekly-report job)",
     "project_funds": "POST", "analysis_override_add": "POST", "analysis_override_remove": "POST",
     "node_share_set": "POST", "node_share_remove": "POST", "checklist_start": "POST", "step_done": "POST",
-    "ticket_action": "POST", "ticket_note": "POST", "ticket_file_upload": "POST",
+    "ticket_action": "POST", "ticket_note": "POST", "ticket_file_upload": "POST", "node_words": "POST",
     # GET pages the crawl does not reach on the demo — to be linked (aftercare), not forgotten: no demo
     # request carries an attachment, and a planned visit's "record" link is on its company's page only,
     # while the crawl fetches two company pages (PER_KIND), neither with a planned visit.
