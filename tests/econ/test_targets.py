@@ -222,3 +222,8 @@ def test_weights_round_trip_and_refuse_unknown_keys():
     assert TargetWeights.from_dict(w.as_dict()) == w
     with pytest.raises(ValueError, match="未知的权重项"):
         TargetWeights.from_dict({"bogus": 1})
+
+
+def test_keywords_too_general_to_match_on_are_named():
+    node = NodeProfile("f", "金融服务", ("金融", "供应链金融", "X"), ())
+    assert node.terms == ("供应链金融", "金融服务") and node.ignored == ("金融", "X")

@@ -253,3 +253,12 @@ def test_an_analyst_edits_a_nodes_words_on_its_candidate_list(world, client):
     assert response.status_code == 409 and "排除词 液碱" in response.content.decode()
     node.refresh_from_db()
     assert node.exclude_keywords == ["液碱"]
+
+
+def test_the_page_names_keywords_too_general_to_match_on(world, client):
+    node = world["separator"]
+    node.keywords = ["湿法隔膜", "软件"]
+    node.save()
+    client.force_login(world["personas"]["analyst"])
+    page = client.get(reverse("node_candidates", args=[node.key])).content.decode()
+    assert "关键词 软件 过于宽泛（或不足两个字），不参与匹配。" in page

@@ -155,6 +155,12 @@ class NodeProfile:
                 out.append(term)
         return tuple(out)
 
+    @property
+    def ignored(self) -> tuple[str, ...]:
+        """The keywords that are not terms: too general (:data:`GENERIC_WORDS`) or one character."""
+        return tuple(dict.fromkeys(k.strip() for k in self.keywords
+                                   if k.strip() and (len(k.strip()) < 2 or k.strip() in GENERIC_WORDS)))
+
     @cached_property
     def strengths(self) -> dict[str, tuple[float, str]]:
         """:func:`match_strength` of each product name seen so far (a registry names the same product

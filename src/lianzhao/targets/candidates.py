@@ -85,6 +85,7 @@ class CandidateList:
     total: int = 0  # candidates before the limit
     by_product: int = 0  # of those, the ones a main product matches (the others share only an industry code)
     lacks: list[str] = field(default_factory=list)  # what the node's definition is missing
+    ignored: tuple[str, ...] = ()  # keywords too general (or too short) to match on
     unmatchable: str = ""  # why nothing can be listed
     pipeline: dict[int, list[PipelineEntry]] = field(default_factory=dict)  # enterprise id → its projects
     gap: dict | None = None  # the node's gap class, label, stability and reason, when the analysis runs
@@ -222,7 +223,8 @@ def candidates_for(node, *, filters: Filters = Filters(), limit: int | None = 50
     except DistrictUnknown:
         district_code = ""
     profile = node_profile(node)
-    result = CandidateList(node=node, weights=weights, lacks=profile.lacks(), district_code=district_code,
+    result = CandidateList(node=node, weights=weights, lacks=profile.lacks(), ignored=profile.ignored,
+                           district_code=district_code,
                            gap=node_gap(node) if with_gap else None)
     pool = candidate_pool(node, filters) if len(result.lacks) < 2 else Pool([])
     companies, result.pool_capped, result.product_matches = pool.companies, pool.industry_capped, pool.product_matches
