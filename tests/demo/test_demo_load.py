@@ -89,3 +89,25 @@ def test_a_user_change_survives_a_reload(demo):
     _load()
     project.refresh_from_db()
     assert project.notes == "用户修改"
+
+
+def test_a_reload_keeps_the_words_an_analyst_gave_a_node_and_refreshes_the_others():
+    from lianzhao.accounts.models import User
+    from lianzhao.demo.loader import REASON
+    from lianzhao.targets.services import update_node_words
+
+    _load()
+    separator = ChainNode.objects.get(key="nev-separator")
+    update_node_words(separator, keywords=["湿法隔膜", "锂电池隔膜"], excludes=["液碱", "阻隔", "燃料电池", "压滤机"],
+                      acting_user=User.objects.get(username="analyst"))
+    battery = ChainNode.objects.get(key="nev-battery")
+    battery.keywords = ["锂离子电池"]  # as if an older pack had written it, by the load itself
+    battery.save()
+    AuditRecord.objects.create(actor=None, actor_name="系统", action="update", app_label="industries",
+                               model_name="chainnode", object_id=str(battery.pk), object_repr=str(battery),
+                               before={}, after={"keywords": ["锂离子电池"]}, reason=REASON)
+    _load()
+    separator.refresh_from_db()
+    battery.refresh_from_db()
+    assert separator.keywords == ["湿法隔膜", "锂电池隔膜"] and "压滤机" in separator.exclude_keywords
+    assert battery.keywords == ["锂离子电池", "电芯", "电池包", "电池管理系统"]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from lianzhao.accounts.models import Department, User
 from lianzhao.accounts.services import user_create
 from lianzhao.audit.choices import AuditAction
+from lianzhao.audit.models import AuditRecord
 from lianzhao.audit.services import record_change, snapshot
 from lianzhao.core.models import Region
 from lianzhao.dashboard.models import Indicator
@@ -100,10 +101,27 @@ def _users(report: LoadReport, departments: dict[str, Department]) -> dict[str, 
     return users
 
 
+#: A node's words an analyst edits on its candidate list: a reload keeps them once a user changed them.
+NODE_WORDS = ("keywords", "exclude_keywords")
+
+
+def _words_changed_by_users(node: ChainNode | None) -> bool:
+    """Whether a user changed the node's words since the demo load last wrote them (the load's last
+    audit row says what it wrote; a field it did not write yet counts as unchanged)."""
+    if node is None:
+        return False
+    last = AuditRecord.objects.for_object(node).filter(reason=REASON).order_by("-at", "-pk").first()
+    written = (last.after or {}) if last else {}
+    return any(f in written and getattr(node, f) != written[f] for f in NODE_WORDS)
+
+
 def _chains(report: LoadReport, industries: dict[str, Industry]) -> dict[str, ChainNode]:
     nodes: dict[str, ChainNode] = {}
     for industry_key, specs in pack.CHAINS.items():
         for order, spec in enumerate(specs):
+            keep_words = _words_changed_by_users(ChainNode.objects.filter(key=spec["key"]).first())
+            words = {} if keep_words else {"keywords": list(spec.get("keywords", [])),
+                                           "exclude_keywords": list(spec.get("exclude", []))}
             node, _ = _sync(ChainNode, {"key": spec["key"]}, {
                 "industry": industries[industry_key],
                 "parent": nodes[spec["parent"]] if spec.get("parent") else None,
@@ -111,8 +129,7 @@ def _chains(report: LoadReport, industries: dict[str, Industry]) -> dict[str, Ch
                 "position": spec["position"],
                 "description": spec.get("description", ""),
                 "gbt_codes": list(spec["gbt_codes"]),
-                "keywords": list(spec.get("keywords", [])),
-                "exclude_keywords": list(spec.get("exclude", [])),
+                **words,
                 "order": order,
             }, report, "产业链环节")
             node.full_clean(validate_unique=False)
