@@ -88,6 +88,12 @@ def test_a_product_matches_as_the_thing_itself_not_as_its_machine_or_a_false_fri
     assert product_part(node, company(products=(Product(product, 1.0),)))[0] == expected
 
 
+def test_an_instrument_is_a_product_ending_in_yi_not_one_with_an_instrument_panel():
+    cockpit = NodeProfile("s", "智能座舱", ("智能座舱", "自动驾驶"), ("3670",))
+    assert product_part(cockpit, company(products=(Product("农机自动驾驶仪", 1.0),)))[0] == 0
+    assert product_part(cockpit, company(products=(Product("智能座舱仪表板", 1.0),)))[0] == 1.0
+
+
 def test_a_machine_node_keeps_its_machines():
     node = NodeProfile("w", "风电整机", ("海上风电机组",), ("3415",))
     assert product_part(node, company(products=(Product("风电整机控制系统", 1.0),)))[0] == 1.0

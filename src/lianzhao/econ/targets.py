@@ -63,8 +63,9 @@ GENERIC_WORDS = frozenset({
     "高压", "服务业", "供应", "测量", "评估", "机组", "装箱", "综合服务", "其他产品", "其它产品",
 })
 #: What follows a term in a product's name when the product is a machine or instrument for the term's
-#: product ("隔膜压滤机", "多晶硅铸锭炉", "棉花加工机械"), besides a last character 机.
-MACHINE_WORDS = ("机械", "机床", "磨床", "炉", "生产线", "生产设备", "成套设备", "成套装备", "装置", "仪", "泵", "阀",
+#: product ("隔膜压滤机", "多晶硅铸锭炉", "棉花加工机械"), besides a last character 机 or 仪 ("自动驾驶仪";
+#: not 仪表板, a car's instrument panel).
+MACHINE_WORDS = ("机械", "机床", "磨床", "炉", "生产线", "生产设备", "成套设备", "成套装备", "装置", "仪器", "泵", "阀",
                  "检测系统", "调测系统")
 #: Words by which a node is itself about machines: then "…机" after its term is its product.
 MACHINE_NODE_WORDS = ("机", "设备", "装备", "装置", "仪", "泵", "阀", "炉", "检测")
@@ -329,7 +330,7 @@ def _word_at(piece: str, term: str, at: int) -> int:
 
 
 def _is_machine_for(tail: str) -> bool:
-    return bool(tail) and (tail.endswith("机") or any(w in tail for w in MACHINE_WORDS))
+    return bool(tail) and (tail.endswith(("机", "仪")) or any(w in tail for w in MACHINE_WORDS))
 
 
 def match_strength(product: str, node: NodeProfile) -> tuple[float, str]:
