@@ -158,9 +158,8 @@ class NodeProfile:
 
     @property
     def ignored(self) -> tuple[str, ...]:
-        """The keywords that are not terms: too general (:data:`GENERIC_WORDS`) or one character."""
-        return tuple(dict.fromkeys(k.strip() for k in self.keywords
-                                   if k.strip() and (len(k.strip()) < 2 or k.strip() in GENERIC_WORDS)))
+        """The keywords :attr:`terms` leaves out: too general (:data:`GENERIC_WORDS`) or one character."""
+        return tuple(dict.fromkeys(k.strip() for k in self.keywords if k.strip() and k.strip() not in self.terms))
 
     @cached_property
     def strengths(self) -> dict[str, tuple[float, str]]:
