@@ -30,12 +30,27 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    page = context.new_page()
+def open_context(browser):
+    """Opens browser contexts for one test (several users side by side: a Chinese locale unless told)
+    and closes every one after it, also when the test fails. A context left open keeps its pages
+    talking to the live server while the next test empties the database under them."""
+    opened = []
+
+    def open_(**options):
+        context = browser.new_context(**{"locale": "zh-CN", **options})
+        opened.append(context)
+        return context
+
+    yield open_
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def page(open_context):
+    page = open_context(viewport={"width": 1400, "height": 1000}).new_page()
     page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    return page
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -24,8 +24,8 @@ COMPANY = "示例·即墨某冷链物流有限公司"
 NO_SIDEWAYS = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 
 
-def _login(browser, base, username, **context):
-    page = browser.new_context(locale="zh-CN", **context).new_page()
+def _login(open_context, base, username, **context):
+    page = open_context(**context).new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)
@@ -40,10 +40,10 @@ def _on_time_rate() -> str:
                         "percent")
 
 
-def test_a_request_raised_answered_and_closed_moves_the_on_time_rate(browser, live_server, transactional_db, demo):
+def test_a_request_raised_answered_and_closed_moves_the_on_time_rate(open_context, live_server, transactional_db, demo):
     base = live_server.url
     company = Enterprise.objects.get(name=COMPANY)
-    officer = _login(browser, base, "service", viewport={"width": 1400, "height": 1000})
+    officer = _login(open_context, base, "service", viewport={"width": 1400, "height": 1000})
     before = officer.inner_text("#service-on-time-rate")
     assert before == _on_time_rate()
 
@@ -56,7 +56,7 @@ def test_a_request_raised_answered_and_closed_moves_the_on_time_rate(browser, li
     assert "区自然资源局（示例）" in officer.inner_text("#ticket-department")
     ticket = Ticket.objects.get(description="浏览器测试：冷库三期用地规划条件咨询")
 
-    department = _login(browser, base, "land", viewport={"width": 1400, "height": 1000})
+    department = _login(open_context, base, "land", viewport={"width": 1400, "height": 1000})
     assert department.locator("#my-reminders").is_visible()  # their start page lists what is due
     department.goto(f"{base}/service/{ticket.pk}/")
     department.click("#accept-form button[type=submit]")
@@ -78,10 +78,10 @@ def test_a_request_raised_answered_and_closed_moves_the_on_time_rate(browser, li
     assert after == _on_time_rate() and after != before
 
 
-def test_an_officer_plans_and_records_a_visit_from_a_phone(browser, live_server, transactional_db, demo):
+def test_an_officer_plans_and_records_a_visit_from_a_phone(open_context, live_server, transactional_db, demo):
     base = live_server.url
     company = Enterprise.objects.get(name=COMPANY)
-    phone = _login(browser, base, "service", viewport={"width": 390, "height": 844}, is_mobile=True,
+    phone = _login(open_context, base, "service", viewport={"width": 390, "height": 844}, is_mobile=True,
                    has_touch=True)
     phone.goto(f"{base}/enterprises/{company.pk}/")
     phone.wait_for_selector("#service-visits")

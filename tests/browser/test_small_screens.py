@@ -30,12 +30,12 @@ ENGLISH = {"/", "/projects/", "/projects/new/", "/dispatch/targets/", "/audit/"}
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_no_main_page_scrolls_sideways_at_390_px(browser, live_server, transactional_db, demo, language):
+def test_no_main_page_scrolls_sideways_at_390_px(open_context, live_server, transactional_db, demo, language):
     project = InvestmentProject.objects.filter(officer__username="officer").order_by("pk").first()
     enterprise = project.investor_id or InvestmentProject.objects.exclude(investor=None).first().investor_id
     ImportBatch.objects.create(kind=ImportKind.FILE, actor=User.objects.get(username="officer"), file_name="外地企业名录.csv",
                                sha256="9f" * 32, source="导入：外地企业名录.csv", rows=1200, created=1200)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    context = open_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     base = live_server.url
@@ -63,7 +63,6 @@ def test_no_main_page_scrolls_sideways_at_390_px(browser, live_server, transacti
     page.goto(f"{base}/projects/")
     badge_heights = [round(box["height"]) for box in page.locator(".stage").evaluate_all(
         "(els) => els.map((el) => { const r = el.getBoundingClientRect(); return {height: r.height}; })")]
-    context.close()
     assert wide == {}, f"pages wider than the screen (px): {wide}"
     assert badge_heights and max(badge_heights) < 30, "a stage badge wraps onto several lines"
     assert cell_lines == [1, 1, 1, 1], f"an import batch's number, time, kind or operator wraps (lines: {cell_lines})"
