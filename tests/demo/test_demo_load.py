@@ -111,3 +111,40 @@ def test_a_reload_keeps_the_words_an_analyst_gave_a_node_and_refreshes_the_other
     battery.refresh_from_db()
     assert separator.keywords == ["湿法隔膜", "锂电池隔膜"] and "压滤机" in separator.exclude_keywords
     assert battery.keywords == ["锂离子电池", "电芯", "电池包", "电池管理系统"]
+
+
+def test_a_reload_keeps_what_users_changed_in_the_admin_even_after_the_load_wrote_the_same_row():
+    """A node renamed and a department's focus rewritten in the admin (audited saves) survive every
+    reload, also after the load has refreshed another field of that node in between (its audit row
+    then carries the user's name unchanged: the name is still the user's)."""
+    from lianzhao.accounts.models import Department, User
+    from lianzhao.audit.services import record_saved, snapshot
+    from lianzhao.demo.loader import REASON
+
+    _load()
+    admin = User.objects.get(username="admin")
+    node = ChainNode.objects.get(key="nev-separator")
+    pack_description = node.description
+    before = snapshot(node)
+    node.name = "锂电池隔膜（本局命名）"
+    node.save()
+    record_saved(node, before=before, actor=admin)
+    department = Department.objects.exclude(focus="").first()
+    before = snapshot(department)
+    department.focus = "本局调整后的职能"
+    department.save()
+    record_saved(department, before=before, actor=admin)
+
+    before = snapshot(node)
+    node.description = "旧版示例包的说明"  # as an older pack had written it, by the load itself
+    node.save()
+    record_saved(node, before=before, actor=None, reason=REASON)
+    _load()
+    node.refresh_from_db()
+    assert node.description == pack_description  # the load's own field is refreshed
+    assert node.name == "锂电池隔膜（本局命名）"
+    _load()
+    node.refresh_from_db()
+    department.refresh_from_db()
+    assert node.name == "锂电池隔膜（本局命名）" and node.description == pack_description
+    assert department.focus == "本局调整后的职能"

@@ -53,8 +53,26 @@ class LoadReport:
         return "；".join(parts) or "示例数据已是最新，无变化"
 
 
+def _kept_by_users(obj) -> set[str]:
+    """The fields (attnames) of ``obj`` whose latest change in its audit trail was a user's rather than
+    this load's: a reload leaves them as the user set them, even after the load has since written
+    other fields of the same object (its row then repeats the user's value without changing it)."""
+    decided: set[str] = set()
+    kept: set[str] = set()
+    rows = AuditRecord.objects.for_object(obj).order_by("-at", "-pk").values_list("before", "after", "reason")
+    for before, after, reason in rows:
+        before, after = before or {}, after or {}
+        for name in after.keys() - decided:
+            if name not in before or before[name] != after[name]:
+                decided.add(name)
+                if reason != REASON:
+                    kept.add(name)
+    return kept
+
+
 def _sync(model, lookup: dict, values: dict, report: LoadReport, kind: str):
-    """update_or_create with an audit row when something was created or changed."""
+    """update_or_create with an audit row when something was created or changed. A field a user has
+    changed since the load wrote it (the audit trail says who changed it last) keeps the user's value."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
@@ -64,8 +82,10 @@ def _sync(model, lookup: dict, values: dict, report: LoadReport, kind: str):
         report.count(kind, True)
         return obj, True
     before = snapshot(obj)
+    kept = _kept_by_users(obj)
     for key, value in values.items():
-        setattr(obj, key, value)
+        if model._meta.get_field(key).attname not in kept:
+            setattr(obj, key, value)
     after_probe = snapshot(obj)
     if after_probe != before:
         obj.save()
@@ -101,27 +121,10 @@ def _users(report: LoadReport, departments: dict[str, Department]) -> dict[str, 
     return users
 
 
-#: A node's words an analyst edits on its candidate list: a reload keeps them once a user changed them.
-NODE_WORDS = ("keywords", "exclude_keywords")
-
-
-def _words_changed_by_users(node: ChainNode | None) -> bool:
-    """Whether a user changed the node's words since the demo load last wrote them (the load's last
-    audit row says what it wrote; a field it did not write yet counts as unchanged)."""
-    if node is None:
-        return False
-    last = AuditRecord.objects.for_object(node).filter(reason=REASON).order_by("-at", "-pk").first()
-    written = (last.after or {}) if last else {}
-    return any(f in written and getattr(node, f) != written[f] for f in NODE_WORDS)
-
-
 def _chains(report: LoadReport, industries: dict[str, Industry]) -> dict[str, ChainNode]:
     nodes: dict[str, ChainNode] = {}
     for industry_key, specs in pack.CHAINS.items():
         for order, spec in enumerate(specs):
-            keep_words = _words_changed_by_users(ChainNode.objects.filter(key=spec["key"]).first())
-            words = {} if keep_words else {"keywords": list(spec.get("keywords", [])),
-                                           "exclude_keywords": list(spec.get("exclude", []))}
             node, _ = _sync(ChainNode, {"key": spec["key"]}, {
                 "industry": industries[industry_key],
                 "parent": nodes[spec["parent"]] if spec.get("parent") else None,
@@ -129,7 +132,8 @@ def _chains(report: LoadReport, industries: dict[str, Industry]) -> dict[str, Ch
                 "position": spec["position"],
                 "description": spec.get("description", ""),
                 "gbt_codes": list(spec["gbt_codes"]),
-                **words,
+                "keywords": list(spec.get("keywords", [])),
+                "exclude_keywords": list(spec.get("exclude", [])),
                 "order": order,
             }, report, "产业链环节")
             node.full_clean(validate_unique=False)
