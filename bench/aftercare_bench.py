@@ -110,7 +110,7 @@ def _populate_service(n_tickets: int, n_checklists: int, seed: int = 20251203) -
         events = [TicketEvent(ticket=t, kind=kind, occurred_on=on, department=t.department, rating=rating or "")
                   for t, plan in zip(tickets, plans, strict=True) for kind, on, rating in plan]
         TicketEvent.objects.bulk_create(events, batch_size=5000)
-        template = LandingTemplate.objects.get(project_type="")
+        template = LandingTemplate.objects.get(project_type__isnull=True)
         template_steps = list(template.steps.all())
         signed = list(InvestmentProject.objects.filter(signed_date__isnull=False).order_by("?")
                       .values_list("pk", "signed_date")[:n_checklists])

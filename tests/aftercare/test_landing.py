@@ -12,7 +12,8 @@ from lianzhao.aftercare import services
 from lianzhao.aftercare.models import LandingChecklist, LandingStep, LandingTemplate
 from lianzhao.audit.models import AuditRecord
 from lianzhao.projects import lights
-from lianzhao.projects.models import InvestmentProject, TrafficLightRule
+from lianzhao.projects.choices import LedgerList
+from lianzhao.projects.models import InvestmentProject, LedgerChoice, TrafficLightRule
 from tests.aftercare.conftest import TODAY
 from tests.web.evidence_kit import upload
 
@@ -29,7 +30,7 @@ def signed(service, make_project):
 def test_the_checklist_follows_the_default_template_from_the_signing(service, signed):
     checklist = services.start_checklist(signed, acting_user=service["officer_a"])
     steps = list(checklist.steps.all())
-    template = LandingTemplate.objects.get(project_type="")
+    template = LandingTemplate.objects.get(project_type__isnull=True)
     assert [s.name for s in steps] == [s.name for s in template.steps.all()]
     assert steps[0].name == "企业设立登记" and steps[0].due_on == signed.signed_date + dt.timedelta(days=30)
     signed.refresh_from_db()
@@ -39,12 +40,31 @@ def test_the_checklist_follows_the_default_template_from_the_signing(service, si
 
 
 def test_a_template_for_the_project_type_wins_when_the_project_has_one(service, signed):
-    special = LandingTemplate.objects.create(name="工业项目", project_type="industrial")
+    industrial = LedgerChoice.objects.create(code="industrial", list=LedgerList.PROJECT_TYPE, name="工业项目")
+    special = LandingTemplate.objects.create(name="工业项目清单", project_type=industrial)
     special.steps.create(order=0, name="能评", due_days=10)
-    signed.project_type_id = "industrial"  # the ledger's 项目类型 (its key is the code)
+    signed.project_type = industrial  # the ledger's 项目类型, picked on the project
     assert services.template_for(signed) == special
-    signed.project_type_id = "other"
-    assert services.template_for(signed).project_type == ""
+    signed.project_type_id = "type-new"  # a type without a template of its own: the default one
+    assert services.template_for(signed).project_type is None
+    signed.project_type = None
+    assert services.template_for(signed).project_type is None
+    special.is_active = False
+    special.save()
+    signed.project_type = industrial
+    assert services.template_for(signed).project_type is None
+
+
+def test_a_template_names_its_type_from_the_project_type_list(db):
+    """An admin picks the type from the 项目类型 list (no code typed as text, which had made a mistyped
+    template silently never apply); a choice of another list is refused."""
+    nature = LedgerChoice.objects.filter(list=LedgerList.INVESTOR_NATURE).first()
+    template = LandingTemplate(name="外资项目清单", project_type=nature)
+    with pytest.raises(ValidationError) as refused:
+        template.full_clean()
+    assert "project_type" in refused.value.message_dict
+    template.project_type = LedgerChoice.objects.get(code="type-new")
+    template.full_clean()
 
 
 def test_only_a_signed_project_gets_a_checklist_and_only_once(service, make_project, signed):
@@ -108,3 +128,39 @@ def test_the_steps_department_may_mark_it_done(service, signed):
     with pytest.raises(PermissionDenied):
         services.complete_step(step, done_on=TODAY, reference="x", acting_user=service["responder_other"])
     services.complete_step(step, done_on=TODAY, reference="x", acting_user=service["responder"])
+
+
+def test_the_migration_turns_typed_codes_into_project_types_and_switches_off_the_dead_ones(transactional_db):
+    """Templates of the text-code days: a code of the 项目类型 list becomes that choice, blank stays the
+    default, and a code naming no type (such a template never applied) is kept switched off with its
+    code in its name — not made a default that would suddenly apply to every project."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("aftercare", "0002_defaults")], [("aftercare", "0003_landing_template_project_type")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("aftercare", "LandingTemplate")
+    old.objects.create(name="新建项目清单", project_type="type-new")
+    old.objects.create(name="工业项目清单", project_type="industial")  # mistyped: never applied
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    executor.loader.build_graph()
+    templates = {t.project_type_id: t for t in LandingTemplate.objects.filter(is_active=True)}
+    assert templates["type-new"].name == "新建项目清单" and templates["type-new"].is_active
+    assert templates[None].name == "默认落地事项"
+    (dead,) = LandingTemplate.objects.filter(is_active=False)
+    assert dead.project_type is None and "industial" in dead.name and dead.name.startswith("工业项目清单")
+
+
+def test_the_admin_offers_the_project_types_to_pick_for_a_template(client, service):
+    import re
+
+    from django.urls import reverse
+
+    client.force_login(service["admin"])
+    page = client.get(reverse("admin:aftercare_landingtemplate_add")).content.decode()
+    choices = re.search(r'<select name="project_type".*?</select>', page, re.S).group(0)
+    offered = set(re.findall(r'<option value="([^"]+)"', choices))
+    assert offered == set(LedgerChoice.objects.filter(list=LedgerList.PROJECT_TYPE).values_list("code", flat=True))
+    assert offered and "nature-private" not in offered

@@ -22,6 +22,7 @@ from lianzhao.aftercare.choices import (
     VisitStatus,
 )
 from lianzhao.core.models import TimeStampedModel
+from lianzhao.projects.choices import LedgerList
 
 
 class ServiceDepartment(models.Model):
@@ -315,20 +316,21 @@ class PolicyBenefit(TimeStampedModel):
 
 
 class LandingTemplate(models.Model):
-    """A checklist template of landing steps (高效办成一件事) an admin edits. ``project_type`` holds
-    the code of the project type (项目类型) it applies to; blank is the default for any project. (The
-    project type is becoming admin-edited data in the projects app; until it has landed the code is
-    matched as text, see :func:`lianzhao.aftercare.services.landing.template_for`.)"""
+    """A checklist template of landing steps (高效办成一件事) an admin edits, for one project type
+    (项目类型, the ledger's admin-edited list) or, without one, the default for any project that has
+    no template of its own (:func:`lianzhao.aftercare.services.landing.template_for`)."""
 
     name = models.CharField(_("名称"), max_length=64, unique=True)
-    project_type = models.CharField(_("适用项目类型（代码）"), max_length=32, blank=True,
-                                    help_text=_("留空为默认模板，适用于没有专门模板的项目。"))
+    project_type = models.ForeignKey("projects.LedgerChoice", verbose_name=_("适用项目类型"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="landing_templates",
+                                     limit_choices_to={"list": LedgerList.PROJECT_TYPE},
+                                     help_text=_("留空为默认模板，适用于没有专门模板的项目。"))
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         verbose_name = _("落地事项模板")
         verbose_name_plural = _("落地事项模板")
-        ordering = ["project_type", "name"]
+        ordering = [models.F("project_type").asc(nulls_first=True), "name"]
 
     def __str__(self) -> str:
         return self.name

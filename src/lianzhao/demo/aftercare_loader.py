@@ -205,7 +205,7 @@ def _routing(units) -> None:
             category.save()
             record_change(actor=None, action=AuditAction.UPDATE, obj=category, before=before,
                           after=snapshot(category), reason=REASON)
-    template = LandingTemplate.objects.filter(project_type="").first()
+    template = LandingTemplate.objects.filter(project_type__isnull=True).first()
     if template is not None:
         for step in template.steps.filter(department__isnull=True, name__in=list(STEP_DEPARTMENTS)):
             before = snapshot(step)
@@ -274,7 +274,7 @@ def _visit(officer, enterprise, planned, done, purpose, notes, today) -> None:
 
 
 def _checklist(project, plan, units, today) -> None:
-    template = LandingTemplate.objects.filter(project_type="").first()
+    template = LandingTemplate.objects.filter(project_type__isnull=True).first()
     checklist = LandingChecklist.objects.create(project=project, template=template, started_on=project.signed_date,
                                                 is_sample=True)
     steps = []

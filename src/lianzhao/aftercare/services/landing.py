@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import Min, OuterRef, Q, Subquery
 
 from lianzhao.accounts import permissions as account_permissions
 from lianzhao.aftercare import permissions
@@ -25,15 +25,12 @@ from lianzhao.projects.services.locking import lock_project
 
 
 def template_for(project) -> LandingTemplate | None:
-    """The active template for the project's type, else the default one (no type), else None.
-
-    The project type's code is read as ``project.project_type_id`` when the project has that field
-    (the ledger's admin-edited 项目类型, whose key is its code); until then every project gets the
-    default template. Templates name the type by that code, so nothing changes when the field lands.
-    """
-    code = getattr(project, "project_type_id", None) or ""
-    templates = {t.project_type: t for t in LandingTemplate.objects.filter(is_active=True, project_type__in=[code, ""])}
-    return templates.get(code) or templates.get("")
+    """The active template for the project's type (项目类型), else the default one (no type), else None."""
+    code = project.project_type_id
+    templates = {t.project_type_id: t for t in LandingTemplate.objects.filter(
+        Q(project_type__isnull=True) | Q(project_type_id=code) if code else Q(project_type__isnull=True),
+        is_active=True)}
+    return templates.get(code) or templates.get(None)
 
 
 def refresh_landing_due(project_ids) -> int:
