@@ -103,6 +103,17 @@ COLUMNS: list[ImportColumn] = [
     ImportColumn("investor_contact", "投资方联系人", width=12, help="可留空。"),
     ImportColumn("investor_phone", "联系方式", width=16, help="可留空；电话或邮箱。"),
     ImportColumn("key_level", "重点项目级别", width=12, help="可留空；填“重点项目级别”列表中的名称，如 市重点项目。"),
+    # 阶段佐证 (stage evidence), after the ledger: files made before them keep their column numbers.
+    ImportColumn("signed_counterparty", "签约主体", width=20,
+                 help="签约佐证：与我方签约的企业或机构。已有项目本次变更为签约时必填（签约协议文件须已在项目页上传）；"
+                      "新项目登记为签约及以后阶段时填写（原台账没有的可留空，项目页会列为“佐证待补”）。"),
+    ImportColumn("registered_uscc", "新设企业统一社会信用代码", width=22,
+                 help="注册佐证：18 位，按 GB 32100-2015 校验。已有项目本次变更为注册时必填；新项目登记为注册及以后阶段时填写。"),
+    ImportColumn("construction_permit_no", "施工许可证号", width=18,
+                 help="开工佐证。已有项目本次变更为开工时必填；新项目登记为开工及以后阶段时填写。"),
+    ImportColumn("capacity_text", "达产产能", width=22,
+                 help="达产佐证，如“年产 10 万套电驱总成”。已有项目本次变更为达产时必填；新项目登记为达产时填写。"
+                      "四项佐证只能补填空缺的，已登记的不能通过导入修改；项目尚未到的阶段不应填写。"),
 ]
 
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
@@ -173,6 +184,8 @@ def project_row(project) -> list:
         "officer": project.officer.username if project.officer else "", "notes": project.notes,
         "stage": project.get_stage_display(), "signed_amount": project.signed_amount,
         "stage_note": "", "confirm_duplicate": "", "version": project.version,
+        "signed_counterparty": project.signed_counterparty, "registered_uscc": project.registered_uscc,
+        "construction_permit_no": project.construction_permit_no, "capacity_text": project.capacity_text,
         "origin": project.origin_division or (project.origin_country.name if project.origin_country else ""),
         "is_foreign": "是" if project.is_foreign else "否",
     }

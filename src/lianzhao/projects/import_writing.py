@@ -110,7 +110,7 @@ def _move(row, acting_user) -> None:
             services.change_stage(row.project, row.stage, acting_user=acting_user,
                                   on=row.dates.get(STAGE_DATE_FIELD.get(row.stage, "")),
                                   note=row.text("stage_note"), signed_amount=row.signed_amount,
-                                  from_stage=row.project.stage)
+                                  evidence=row.stage_evidence, from_stage=row.project.stage)
     except PermissionDenied as exc:
         row.error(None, str(exc) or "没有权限。")
     except ValidationError as exc:

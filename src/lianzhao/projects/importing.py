@@ -61,6 +61,7 @@ from lianzhao.projects.forms import InvestmentProjectForm, evidence_formfield
 from lianzhao.projects.import_writing import ImportResult, write_rows
 from lianzhao.projects.models import InvestmentProject, LedgerChoice
 from lianzhao.projects.services.imports import FOREIGN_KEYS, build_imported_project
+from lianzhao.refdata.uscc import uscc_error
 
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -104,6 +105,10 @@ class _Row:
     confirmed: bool = False
     changes: dict = field(default_factory=dict)
     new_project: InvestmentProject | None = None
+    #: The stage evidence the row gives (checked values by field name), and of it what fills an
+    #: existing project's blank evidence of a stage it has already reached.
+    evidence: dict = field(default_factory=dict)
+    evidence_fills: dict = field(default_factory=dict)
 
     @property
     def number(self) -> int:
@@ -118,6 +123,11 @@ class _Row:
 
     def error(self, key: str | None, message: str) -> None:
         self.src.error(key, message)
+
+    @property
+    def stage_evidence(self) -> dict:
+        """The evidence the row gives for the stage it moves an existing project to."""
+        return {name: value for name, value in self.evidence.items() if EVIDENCE_COLUMNS[name][0] == self.stage}
 
     @property
     def moves(self) -> bool:
@@ -333,6 +343,58 @@ def _ledger_choice(row: _Row, key: str, choices: dict, what: str):
                       hint="不在列表中（可填写的值见“填表说明”，管理员可在基础数据管理中增加）。")
 
 
+# --- stage evidence ---------------------------------------------------------------------------------
+
+#: The stage evidence a file may carry — 签约主体, 新设企业统一社会信用代码, 施工许可证号, 达产产能 (the
+#: required text evidence of the stage specs; the signed amount has its own column) — by field name:
+#: the stage that records it and its spec.
+EVIDENCE_COLUMNS = {f.name: (spec.stage, f) for spec in STAGE_SPECS.values() for f in spec.evidence
+                    if f.required and f.kind != "number"}
+_EVIDENCE_FORMFIELDS = {name: evidence_formfield(spec) for name, (_stage, spec) in EVIDENCE_COLUMNS.items()}
+
+
+def _read_evidence(row: _Row) -> None:
+    """The row's evidence cells, checked as the stage form checks them (length; a USCC's check digit)."""
+    for name, (_stage, spec) in EVIDENCE_COLUMNS.items():
+        if not (text := row.text(name)):
+            continue
+        try:
+            value = _EVIDENCE_FORMFIELDS[name].clean(text)
+        except ValidationError as exc:
+            for message in exc.messages:
+                row.error(name, message)
+            continue
+        if spec.kind == "uscc":
+            value = value.upper()
+            if problem := uscc_error(value):
+                row.error(name, problem)
+                continue
+        row.evidence[name] = value
+
+
+def _check_evidence(row: _Row) -> None:
+    """Evidence belongs to a stage the project reaches: a new project's stages up to the row's; for an
+    existing project the stage it moves to now (recorded by the stage change, under its rules) or one
+    it reached before, whose blank evidence the row fills in — a recorded value is not changed here."""
+    for name, value in row.evidence.items():
+        stage = EVIDENCE_COLUMNS[name][0]
+        label = COLUMN_BY_KEY[name].label
+        not_reached = f"项目尚未到“{stage.label}”，不应填写{label}。"
+        project = row.project
+        if project is None:
+            target = row.stage or ProjectStage.LEAD
+            if target in PIPELINE and PIPELINE.index(stage) > PIPELINE.index(target):
+                row.error(name, not_reached)
+        elif row.moves and row.stage == stage:
+            continue
+        elif getattr(project, STAGE_DATE_FIELD[stage]) is None:
+            row.error(name, not_reached)
+        elif (current := getattr(project, name)) and current != value:
+            row.error(name, f"已登记的{label}为“{current}”，不能通过导入修改（佐证只能补填空缺的）。")
+        elif not current:
+            row.evidence_fills[name] = value
+
+
 # --- validating one row ----------------------------------------------------------------------------
 
 def _identify(row: _Row, look: _Lookups, seen: dict, acting_user) -> None:
@@ -462,13 +524,13 @@ def _validate(row: _Row, look: _Lookups, acting_user, has_version: bool) -> None
         # the project's value as it is.
         present = row.src.sheet.positions
         row.data = {k: v for k, v in row.data.items() if COLUMN_OF_FIELD.get(k, k) in present}
-        row.changes = {k: v for k, v in row.data.items() if getattr(row.project, k) != v}
+        row.changes = {k: v for k, v in row.data.items() if getattr(row.project, k) != v} | row.evidence_fills
         _check_version(row, has_version)
     elif not row.errors:
         try:
             row.new_project = build_imported_project(data=row.data, stage=row.stage or ProjectStage.LEAD,
                                                      dates=row.dates, signed_amount=row.signed_amount,
-                                                     acting_user=acting_user)
+                                                     evidence=row.evidence, acting_user=acting_user)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 name = COLUMN_OF_FIELD.get(name, name)
@@ -490,10 +552,13 @@ def _prepare(row: _Row, look: _Lookups, seen: dict, acting_user, today: dt.date)
                 row.error(key, f"日期 {on:%Y-%m-%d} 晚于今天。")
             row.dates[key] = on
     row.signed_amount = _signed_amount(row)
+    _read_evidence(row)
     if row.project is None:
         _check_new_stage(row, today)
     elif not row.project.merged_into_id:
         _check_existing_stage(row)
+    if row.project is None or not row.project.merged_into_id:
+        _check_evidence(row)
 
 
 def runs_in_background(upload) -> bool:

@@ -33,14 +33,16 @@ FOREIGN_KEYS = ("investor", "industry", "chain_node", "department", "officer", "
                 "origin_country", "landing_site", "key_level")
 
 
-def build_imported_project(*, data: dict, stage: str, dates: dict, signed_amount, acting_user) -> InvestmentProject:
-    """A new project at a main-line ``stage`` with its stage dates, unsaved, checked by the model
-    (stage, dates, signed amount: what the project form does not cover). Raises PermissionDenied
+def build_imported_project(*, data: dict, stage: str, dates: dict, signed_amount, acting_user,
+                           evidence: dict | None = None) -> InvestmentProject:
+    """A new project at a main-line ``stage`` with its stage dates and the stage evidence the file
+    gives (签约主体, 施工许可证号 …), unsaved, checked by the model (stage, dates, signed amount,
+    evidence: what the project form does not cover). Raises PermissionDenied
     for another department, ValidationError (field-keyed) for bad values. Reads nothing, so the
     import runs it for every row before its transaction."""
     permissions.require(permissions.can_create_project(acting_user, data.get("department")),
                         "您只能为本部门导入项目。")
-    project = InvestmentProject(stage=stage, signed_amount=signed_amount, **data, **dates)
+    project = InvestmentProject(stage=stage, signed_amount=signed_amount, **data, **dates, **(evidence or {}))
     # The foreign keys were checked by the form and the names against the file and the database:
     # the model's own checks of them are a query each.
     project.full_clean(exclude=set(FOREIGN_KEYS), validate_unique=False, validate_constraints=False)
