@@ -82,7 +82,7 @@ def test_missing_evidence_of_a_reached_stage_is_filled_in_and_recorded_evidence_
     row = {**row, "版本": project.version, "签约主体": "另一家公司"}
     response = _post(client, personas["officer_a"], [row])
     assert response.context["errors"] == [
-        f"第 2 行 第 {_column('签约主体')} 列（签约主体）：已登记的签约主体为“某公司”，不能通过导入修改（佐证只能补填空缺的）。"]
+        f"第 2 行 第 {_column('签约主体')} 列（签约主体）：已登记的签约主体为“某公司”，不能修改（佐证只能补填空缺的）。"]
     project.refresh_from_db()
     assert project.signed_counterparty == "某公司"
 

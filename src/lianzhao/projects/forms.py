@@ -11,13 +11,13 @@ from lianzhao.accounts.choices import Role
 from lianzhao.accounts.models import Department, User
 from lianzhao.core.units import MAX_YI
 from lianzhao.industries.models import ChainNode, Industry
+from lianzhao.projects import evidence
 from lianzhao.projects.choices import (
     EVIDENCE_FIELDS,
     MANUAL_EVENT_KINDS,
     PLANNED_DATE_FIELD,
     STAGE_SPECS,
     EventKind,
-    EvidenceField,
     FundsSource,
     InvestmentChangeKind,
     ProjectStage,
@@ -183,18 +183,6 @@ class InvestmentProjectForm(forms.ModelForm):
         pass
 
 
-def evidence_formfield(field: EvidenceField) -> forms.Field:
-    """The form field of one piece of stage evidence: its label from the stage spec, its size from
-    the model field; never required here — the stage service decides, per target stage."""
-    model_field = InvestmentProject._meta.get_field(field.name)
-    if field.kind == "number":
-        return forms.DecimalField(label=field.label, required=False, min_value=0,
-                                  max_digits=model_field.max_digits, decimal_places=model_field.decimal_places,
-                                  error_messages={"invalid": field.invalid, "min_value": field.negative})
-    widget = forms.TextInput(attrs={"placeholder": field.placeholder}) if field.placeholder else None
-    return forms.CharField(label=field.label, required=False, max_length=model_field.max_length, widget=widget)
-
-
 class StageChoiceField(forms.ChoiceField):
     """Offers the moves open to the project as the page drew it, but accepts any stage: when the
     project has moved since (a second identical submit, another user), the service answers with
@@ -218,7 +206,7 @@ class StageChangeForm(forms.Form):
     def __init__(self, *args, project: InvestmentProject, **kwargs):
         super().__init__(*args, **kwargs)
         for field in EVIDENCE_FIELDS:
-            self.fields[field.name] = evidence_formfield(field)
+            self.fields[field.name] = evidence.formfield(field)
         self.project = project
         moves = project.allowed_moves()
         self.fields["to_stage"].choices = [(s, ProjectStage(s).label) for s in moves]
@@ -244,6 +232,23 @@ class ProjectEventForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate()
+
+
+class StageEvidenceForm(forms.Form):
+    """The text evidence the project lacks for the stages it has reached (佐证待补), to fill in; each
+    field says its stage."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, data=None, *, project):
+        super().__init__(data, initial={"version": project.version})
+        for name in evidence.gaps(project):
+            stage, spec = evidence.TEXT_EVIDENCE[name]
+            self.fields[name] = evidence.formfield(spec)
+            self.fields[name].help_text = format_lazy(_("{stage}佐证"), stage=stage.label)
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class ProjectPlanForm(forms.ModelForm):

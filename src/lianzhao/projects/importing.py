@@ -44,7 +44,7 @@ from lianzhao.core.spreadsheet import (
 )
 from lianzhao.enterprises.models import Enterprise
 from lianzhao.industries.models import ChainNode, Industry
-from lianzhao.projects import services
+from lianzhao.projects import evidence, services
 from lianzhao.projects.choices import (
     LEDGER_FIELD,
     PIPELINE,
@@ -57,11 +57,10 @@ from lianzhao.projects.choices import (
 )
 from lianzhao.projects.duplicates import DuplicateIndex, describe
 from lianzhao.projects.exporting import COLUMN_BY_KEY, COLUMNS, DATA_SHEET
-from lianzhao.projects.forms import InvestmentProjectForm, evidence_formfield
+from lianzhao.projects.forms import InvestmentProjectForm
 from lianzhao.projects.import_writing import ImportResult, write_rows
 from lianzhao.projects.models import InvestmentProject, LedgerChoice
 from lianzhao.projects.services.imports import FOREIGN_KEYS, build_imported_project
-from lianzhao.refdata.uscc import uscc_error
 
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -127,7 +126,7 @@ class _Row:
     @property
     def stage_evidence(self) -> dict:
         """The evidence the row gives for the stage it moves an existing project to."""
-        return {name: value for name, value in self.evidence.items() if EVIDENCE_COLUMNS[name][0] == self.stage}
+        return {name: value for name, value in self.evidence.items() if evidence.TEXT_EVIDENCE[name][0] == self.stage}
 
     @property
     def moves(self) -> bool:
@@ -345,31 +344,16 @@ def _ledger_choice(row: _Row, key: str, choices: dict, what: str):
 
 # --- stage evidence ---------------------------------------------------------------------------------
 
-#: The stage evidence a file may carry — 签约主体, 新设企业统一社会信用代码, 施工许可证号, 达产产能 (the
-#: required text evidence of the stage specs; the signed amount has its own column) — by field name:
-#: the stage that records it and its spec.
-EVIDENCE_COLUMNS = {f.name: (spec.stage, f) for spec in STAGE_SPECS.values() for f in spec.evidence
-                    if f.required and f.kind != "number"}
-_EVIDENCE_FORMFIELDS = {name: evidence_formfield(spec) for name, (_stage, spec) in EVIDENCE_COLUMNS.items()}
-
-
 def _read_evidence(row: _Row) -> None:
     """The row's evidence cells, checked as the stage form checks them (length; a USCC's check digit)."""
-    for name, (_stage, spec) in EVIDENCE_COLUMNS.items():
+    for name in evidence.TEXT_EVIDENCE:
         if not (text := row.text(name)):
             continue
         try:
-            value = _EVIDENCE_FORMFIELDS[name].clean(text)
+            row.evidence[name] = evidence.clean_text(name, text)
         except ValidationError as exc:
             for message in exc.messages:
                 row.error(name, message)
-            continue
-        if spec.kind == "uscc":
-            value = value.upper()
-            if problem := uscc_error(value):
-                row.error(name, problem)
-                continue
-        row.evidence[name] = value
 
 
 def _check_evidence(row: _Row) -> None:
@@ -377,22 +361,17 @@ def _check_evidence(row: _Row) -> None:
     existing project the stage it moves to now (recorded by the stage change, under its rules) or one
     it reached before, whose blank evidence the row fills in — a recorded value is not changed here."""
     for name, value in row.evidence.items():
-        stage = EVIDENCE_COLUMNS[name][0]
-        label = COLUMN_BY_KEY[name].label
-        not_reached = f"项目尚未到“{stage.label}”，不应填写{label}。"
+        stage, spec = evidence.TEXT_EVIDENCE[name]
         project = row.project
         if project is None:
             target = row.stage or ProjectStage.LEAD
             if target in PIPELINE and PIPELINE.index(stage) > PIPELINE.index(target):
-                row.error(name, not_reached)
-        elif row.moves and row.stage == stage:
-            continue
-        elif getattr(project, STAGE_DATE_FIELD[stage]) is None:
-            row.error(name, not_reached)
-        elif (current := getattr(project, name)) and current != value:
-            row.error(name, f"已登记的{label}为“{current}”，不能通过导入修改（佐证只能补填空缺的）。")
-        elif not current:
-            row.evidence_fills[name] = value
+                row.error(name, f"项目尚未到“{stage.label}”，不应填写{spec.label}。")
+        elif not (row.moves and row.stage == stage):
+            if problem := evidence.fill_problem(project, name, value):
+                row.error(name, problem)
+            elif not getattr(project, name):
+                row.evidence_fills[name] = value
 
 
 # --- validating one row ----------------------------------------------------------------------------
@@ -462,7 +441,7 @@ def _check_existing_stage(row: _Row) -> None:
 
 #: The signed amount as the stage spec describes it (the stage form's own field: digits, two decimals,
 #: not negative; NaN and infinity are not numbers), with messages for numbers too large or too fine.
-_SIGNED_AMOUNT = evidence_formfield(next(f for f in STAGE_SPECS[ProjectStage.SIGNED].evidence
+_SIGNED_AMOUNT = evidence.formfield(next(f for f in STAGE_SPECS[ProjectStage.SIGNED].evidence
                                          if f.name == "signed_amount"))
 _SIGNED_AMOUNT.error_messages.update({
     "max_digits": "签约投资额过大：单位亿元，最多 10 位整数、2 位小数。",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail, name="project_detail"),
     path("<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("<int:pk>/plan/", views.project_plan, name="project_plan"),
+    path("<int:pk>/evidence/", views.project_evidence, name="project_evidence"),
     path("<int:pk>/stage/", views.project_stage, name="project_stage"),
     path("<int:pk>/events/", views.project_event_add, name="project_event_add"),
     path("<int:pk>/changes/", views.project_investment_change, name="project_investment_change"),

@@ -18,7 +18,7 @@ from lianzhao.audit.readable import describe
 from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.htmx import is_htmx
 from lianzhao.core.http import stored_attachment
-from lianzhao.projects import counting, lights, services
+from lianzhao.projects import counting, evidence, lights, services
 from lianzhao.projects.duplicates import find_duplicate_candidates
 from lianzhao.projects.filters import InvestmentProjectFilterSet
 from lianzhao.projects.forms import (
@@ -30,6 +30,7 @@ from lianzhao.projects.forms import (
     ProjectMergeForm,
     ProjectPlanForm,
     StageChangeForm,
+    StageEvidenceForm,
 )
 from lianzhao.projects.funds import funds_flag, funds_rows
 from lianzhao.projects.ledger import ledger_facts
@@ -78,6 +79,7 @@ def _detail_context(request, project, **forms):
     context = _workflow_context(request, project, forms.pop("stage_form", None), forms.pop("event_form", None))
     can_edit = context["can_edit"]
     context["funds"], context["funds_flag"] = funds_rows(project)
+    context["missing_evidence"] = evidence.missing(project, {f.stage for f in context["files"]})
     context.update({
         "history": describe(AuditRecord.objects.for_object(project).select_related("actor")[:50]),
         "investment_changes": project.investment_changes.select_related("actor"),
@@ -208,6 +210,23 @@ def project_edit(request, pk):
 
     return _versioned_form_page(request, project, form, save=save, success=_("项目信息已保存。"),
                                 template="projects/project_form.html", context={"creating": False})
+
+
+@require_http_methods(["GET", "POST"])
+def project_evidence(request, pk):
+    """Fill in the stage evidence a project lacks (佐证待补); a save from an out-of-date page is
+    refused with 409."""
+    project = _editable_project(request, pk, _("您只能为本部门的项目补录佐证。"))
+    form = StageEvidenceForm(request.POST or None, project=project)
+
+    def save(data):
+        return services.fill_evidence(project, values=form.values(), acting_user=request.user,
+                                      expected_version=data.get("version"))
+
+    filed = set(project.files.values_list("stage", flat=True))
+    return _versioned_form_page(request, project, form, save=save, success=_("佐证已补录。"),
+                                template="projects/project_evidence.html",
+                                context={"missing_evidence": evidence.missing(project, filed)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,7 +5,8 @@ audit reasons whoever calls it: :func:`lianzhao.core.i18n.in_data_language`), an
 it wrote.
 
 * :mod:`.lifecycle` — create a project, edit its descriptive fields, its milestone plan, log events
-* :mod:`.stages` — move a project along the pipeline with the evidence each stage needs
+* :mod:`.stages` — move a project along the pipeline with the evidence each stage needs; fill in
+  the evidence a project created at a later stage lacks
 * :mod:`.files` — evidence files
 * :mod:`.investments` — capital increases, upgrades, re-signings and reductions (不重复统计)
 * :mod:`.funds` — funds actually in place (实际到位资金), counted once
@@ -26,7 +27,7 @@ from lianzhao.projects.services.lifecycle import (
     update_project,
 )
 from lianzhao.projects.services.merge import merge_projects
-from lianzhao.projects.services.stages import change_stage
+from lianzhao.projects.services.stages import change_stage, fill_evidence
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -35,6 +36,7 @@ __all__ = [
     "attach_file",
     "change_stage",
     "create_project",
+    "fill_evidence",
     "merge_projects",
     "record_funds",
     "record_investment_change",

@@ -1,5 +1,5 @@
 """Moving a project along the pipeline: one step of the transition map at a time, with the evidence
-the target stage requires."""
+the target stage requires; and filling in the evidence a project created at a later stage lacks."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from lianzhao.accounts import permissions
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.services import record_change, snapshot
 from lianzhao.core.i18n import in_data_language
+from lianzhao.projects import evidence as stage_evidence
 from lianzhao.projects.choices import STAGE_DATE_FIELD, STAGE_SPECS, EventKind, ProjectStage, StageSpec
 from lianzhao.projects.files import ALLOWED_LABEL, MAX_UPLOAD_BYTES, check_upload
 from lianzhao.projects.models import InvestmentProject, ProjectEvent
@@ -137,3 +138,44 @@ def _evidence(spec: StageSpec, evidence: dict) -> tuple[dict, dict]:
             errors[field.name] = field.negative
         values[field.name] = value
     return errors, values
+
+
+@in_data_language
+def fill_evidence(project: InvestmentProject, *, values: dict, acting_user,
+                  expected_version: int | None = None) -> InvestmentProject:
+    """Fill in the text evidence (签约主体, 新设企业统一社会信用代码, 施工许可证号, 达产产能) a project lacks
+    for stages it has reached — a project imported or loaded at a later stage (佐证待补). Only blank
+    evidence is filled: a recorded value is what its stage change proved. Same permission and
+    optimistic check as editing the project (409 on a stale version); one audit row."""
+    permissions.require(permissions.can_edit_project(acting_user, project), "您只能为本部门的项目补录佐证。")
+    unknown = set(values) - set(stage_evidence.TEXT_EVIDENCE)
+    if unknown:
+        raise ValueError(f"not text evidence fields: {sorted(unknown)}")
+    errors, cleaned = {}, {}
+    for name, text in values.items():
+        if text in (None, ""):
+            continue
+        try:
+            cleaned[name] = stage_evidence.clean_text(name, text)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    if not cleaned:
+        raise ValidationError("请至少填写一项佐证。")
+    with transaction.atomic():
+        current = lock_project(project, expected_version)
+        errors = {name: problem for name, value in cleaned.items()
+                  if (problem := stage_evidence.fill_problem(current, name, value))}
+        if errors:
+            raise ValidationError(errors)
+        before = snapshot(current)
+        for name, value in cleaned.items():
+            setattr(current, name, value)
+        if snapshot(current) != before:
+            current.version += 1
+            current.save()
+            record_change(actor=acting_user, action=AuditAction.UPDATE, obj=current, before=before,
+                          after=snapshot(current), reason="补录阶段佐证")
+    project.refresh_from_db()
+    return project
