@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from lianzhao.aftercare import services
 from lianzhao.aftercare.models import LandingChecklist, LandingStep, LandingTemplate
@@ -130,32 +131,8 @@ def test_the_steps_department_may_mark_it_done(service, signed):
     services.complete_step(step, done_on=TODAY, reference="x", acting_user=service["responder"])
 
 
-def test_the_migration_turns_typed_codes_into_project_types_and_switches_off_the_dead_ones(transactional_db):
-    """Templates of the text-code days: a code of the 项目类型 list becomes that choice, blank stays the
-    default, and a code naming no type (such a template never applied) is kept switched off with its
-    code in its name — not made a default that would suddenly apply to every project."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    before, after = [("aftercare", "0002_defaults")], [("aftercare", "0003_landing_template_project_type")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps.get_model("aftercare", "LandingTemplate")
-    old.objects.create(name="新建项目清单", project_type="type-new")
-    old.objects.create(name="工业项目清单", project_type="industial")  # mistyped: never applied
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    executor.loader.build_graph()
-    new = LandingTemplate.objects.get(name="新建项目清单")
-    assert new.project_type_id == "type-new" and new.is_active
-    (dead,) = LandingTemplate.objects.filter(is_active=False)
-    assert dead.project_type is None and "industial" in dead.name and dead.name.startswith("工业项目清单")
-
-
 def test_the_admin_offers_the_project_types_to_pick_for_a_template(client, service):
     import re
-
-    from django.urls import reverse
 
     client.force_login(service["admin"])
     page = client.get(reverse("admin:aftercare_landingtemplate_add")).content.decode()
@@ -163,3 +140,50 @@ def test_the_admin_offers_the_project_types_to_pick_for_a_template(client, servi
     offered = set(re.findall(r'<option value="([^"]+)"', choices))
     assert offered == set(LedgerChoice.objects.filter(list=LedgerList.PROJECT_TYPE).values_list("code", flat=True))
     assert offered and "nature-private" not in offered
+
+
+def test_signing_starts_the_checklist_from_the_signing_date(service, make_project, settings, tmp_path):
+    """The landing steps are due from the signing: the checklist is there as the project is signed,
+    in the same transaction, written by the signer (one audit row), not when someone thinks of it."""
+    from lianzhao.projects import services as project_services
+    from tests.web.evidence_kit import stage_kwargs
+
+    settings.MEDIA_ROOT = tmp_path
+    project = make_project(stage="negotiating")
+    signed_on = TODAY - dt.timedelta(days=3)
+    project_services.change_stage(project, "signed", acting_user=service["officer_a"], on=signed_on,
+                                  **stage_kwargs("signed"))
+    checklist = LandingChecklist.objects.get(project=project)
+    template = LandingTemplate.objects.get(project_type__isnull=True)
+    first = template.steps.order_by("order").first()
+    assert checklist.started_on == signed_on and checklist.created_by == service["officer_a"]
+    assert checklist.steps.order_by("order").first().due_on == signed_on + dt.timedelta(days=first.due_days)
+    project.refresh_from_db()
+    assert project.landing_due_on is not None
+    (audit,) = AuditRecord.objects.filter(model_name="landingchecklist")
+    assert audit.actor == service["officer_a"]
+
+
+def test_a_signing_without_a_template_still_signs_and_an_import_of_old_signings_starts_none(
+        client, service, make_project, settings, tmp_path):
+    from lianzhao.projects import services as project_services
+    from tests.web.evidence_kit import stage_kwargs
+    from tests.web.import_kit import import_row, upload_workbook
+
+    settings.MEDIA_ROOT = tmp_path
+    LandingTemplate.objects.update(is_active=False)
+    project = make_project(stage="negotiating")
+    project_services.change_stage(project, "signed", acting_user=service["officer_a"], on=TODAY,
+                                  **stage_kwargs("signed"))
+    project.refresh_from_db()
+    assert project.stage == "signed" and not LandingChecklist.objects.exists()
+
+    # Projects the bureau registers at a later stage were signed long ago: a checklist due from
+    # then would only turn them all red at once.
+    LandingTemplate.objects.update(is_active=True)
+    client.force_login(service["admin"])
+    row = import_row(项目名称="原台账项目", 阶段="投产", 签约日期="2023-03-01", 投产日期="2024-05-01",
+                     **{"签约投资额（亿元）": "3", "责任部门": service["officer_a"].department.name})
+    response = client.post(reverse("project_import"), {"file": upload_workbook([row])})
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert not LandingChecklist.objects.exists()

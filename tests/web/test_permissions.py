@@ -145,8 +145,9 @@ def _write_requests(world):
     }
 
 
-#: Audit rows a successful write leaves: one, except a merge (one for each project).
-AUDIT_ROWS = {"merge": 2}
+#: Audit rows a successful write leaves: one, except a merge (one for each project) and a signing
+#: (the project, and the landing checklist the signing starts).
+AUDIT_ROWS = {"merge": 2, "stage": 2}
 
 
 @pytest.mark.parametrize("who", PERSONAS)

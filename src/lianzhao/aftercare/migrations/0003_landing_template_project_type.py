@@ -9,8 +9,13 @@ name says which code it had, so that an admin can pick the type it meant and swi
 import django.db.models.deletion
 from django.db import migrations, models
 
+from lianzhao.projects.ledger import ensure_default_choices
+
 
 def forwards(apps, schema_editor):
+    # An installation upgraded from before the ledger lists has them empty until this migrate run
+    # ends (post_migrate fills them): fill them now, the same way, so the default types are known.
+    ensure_default_choices(apps=apps, using=schema_editor.connection.alias)
     template_model = apps.get_model("aftercare", "LandingTemplate")
     choice_model = apps.get_model("projects", "LedgerChoice")
     types = set(choice_model.objects.filter(list="project_type").values_list("code", flat=True))

@@ -72,6 +72,19 @@ def start_checklist(project, *, acting_user, template: LandingTemplate | None = 
     return checklist
 
 
+def start_on_signing(sender, *, project, acting_user, **kwargs) -> LandingChecklist | None:
+    """A project just signed gets its checklist at once (receiver of
+    :data:`lianzhao.projects.signals.project_signed`, in the signing's transaction): the steps are
+    due from the signing date, so waiting for someone to click would only shorten them. Nothing is
+    made — and the project page still offers the button, with its reason — when no active template
+    with steps applies, the project has a checklist already, or the signer may not start one."""
+    template = template_for(project)
+    if (template is None or not template.steps.exists() or not permissions.can_edit_checklist(acting_user, project)
+            or LandingChecklist.objects.filter(project=project).exists()):
+        return None
+    return start_checklist(project, acting_user=acting_user, template=template)
+
+
 @in_data_language
 def complete_step(step: LandingStep, *, done_on: dt.date | None, acting_user, reference: str = "", upload=None,
                   expected_version: int | None = None) -> LandingStep:

@@ -20,6 +20,7 @@ from lianzhao.projects.models import InvestmentProject, ProjectEvent
 from lianzhao.projects.services import common
 from lianzhao.projects.services.files import file_summary, store_file, stored_file_cleanup
 from lianzhao.projects.services.locking import lock_project
+from lianzhao.projects.signals import project_signed
 from lianzhao.refdata.uscc import uscc_error
 
 
@@ -104,6 +105,8 @@ def change_stage(project: InvestmentProject, to_stage: str, *, acting_user, on: 
                 after["evidence_file"] = file_summary(stored[-1])
             record_change(actor=acting_user, action=AuditAction.UPDATE, obj=current, before=before,
                           after=after, reason=f"阶段变更：{ProjectStage(from_label).label} → {ProjectStage(to_stage).label}")
+        if to_stage == ProjectStage.SIGNED and not resuming:
+            project_signed.send(sender=InvestmentProject, project=current, acting_user=acting_user)
     project.refresh_from_db()
     return event
 
