@@ -74,3 +74,25 @@ def test_only_the_project_s_department_fills_its_evidence_and_complete_projects_
     assert reverse("project_evidence", args=[project.pk]) not in _missing(client, project)  # read only
     lead = make_project(stage="negotiating")
     assert _missing(client, lead) == ""
+
+
+def test_the_project_list_finds_the_projects_that_lack_evidence_as_their_pages_do(
+        client, personas, make_project, settings, tmp_path):
+    from lianzhao.projects import evidence
+    from lianzhao.projects.models import InvestmentProject
+    from tests.web.evidence_kit import upload
+
+    settings.MEDIA_ROOT = tmp_path
+    complete = make_project(stage="registered", signed_counterparty="某公司", registered_uscc=VALID_USCC)
+    services.attach_file(complete, upload(), stage="signed", acting_user=personas["officer_a"])
+    no_agreement = make_project(stage="signed", signed_counterparty="某公司")
+    no_permit = make_project(stage="construction", signed_counterparty="某公司", registered_uscc=VALID_USCC)
+    services.attach_file(no_permit, upload(), stage="signed", acting_user=personas["officer_a"])
+    make_project(stage="negotiating")
+    client.force_login(personas["leader"])
+    response = client.get(reverse("project_list"), {"evidence_missing": "on"})
+    listed = {p.name for p in response.context["page"].object_list}
+    assert listed == {no_agreement.name, no_permit.name}
+    for project in InvestmentProject.objects.all():
+        filed = set(project.files.values_list("stage", flat=True))
+        assert bool(evidence.missing(project, filed)) == (project.name in listed), project.name

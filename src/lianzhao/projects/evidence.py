@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from lianzhao.projects.choices import PIPELINE, STAGE_SPECS, EvidenceField, ProjectStage
-from lianzhao.projects.models import InvestmentProject
+from lianzhao.projects.models import InvestmentProject, ProjectFile
 from lianzhao.refdata.uscc import uscc_error
 
 #: The required text evidence of the main-line stages, by field name: (stage, spec). The signed
@@ -86,3 +87,17 @@ def missing(project, filed_stages) -> list[tuple[ProjectStage, list]]:
         if lacking:
             out.append((stage, lacking))
     return out
+
+
+def lacking_q() -> Q:
+    """The projects :func:`missing` finds something for, as one filter (the project list's 佐证待补,
+    and the export that follows it: fill the evidence in the file, import it again)."""
+    q = Q()
+    for name, (stage, _field) in TEXT_EVIDENCE.items():
+        q |= Q(**{f"{STAGE_SPECS[stage].date_field}__isnull": False, name: ""})
+    for stage in PIPELINE:
+        spec = STAGE_SPECS[stage]
+        if spec.needs_file:
+            q |= Q(**{f"{spec.date_field}__isnull": False}) & ~Exists(
+                ProjectFile.objects.filter(project=OuterRef("pk"), stage=stage))
+    return q

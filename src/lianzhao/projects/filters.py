@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianzhao.accounts.models import Department
 from lianzhao.industries.models import Industry
+from lianzhao.projects import evidence
 from lianzhao.projects.choices import LEDGER_FIELD, AttractionMethod, Light, ProjectStage
 from lianzhao.projects.models import InvestmentProject, LedgerChoice
 
@@ -21,6 +22,8 @@ class InvestmentProjectFilterSet(django_filters.FilterSet):
     light = django_filters.ChoiceFilter(label=_("红黄绿灯"), choices=Light.choices, method="filter_light")
     mine = django_filters.BooleanFilter(label=_("仅看我负责的"), method="filter_mine",
                                         widget=forms.CheckboxInput)
+    evidence_missing = django_filters.BooleanFilter(label=_("仅看佐证待补的"), method="filter_evidence_missing",
+                                                    widget=forms.CheckboxInput)
     # The ledger (台账): its choice lists as the admin keeps them (all four read in one query, in
     # __init__), and foreign capital.
     project_type = django_filters.ChoiceFilter(label=_("项目类型"))
@@ -50,6 +53,9 @@ class InvestmentProjectFilterSet(django_filters.FilterSet):
     def filter_light(self, queryset, name, value):
         # Needs the ``light`` annotation (InvestmentProjectQuerySet.with_light), added by the view.
         return queryset.filter(light=value) if value else queryset
+
+    def filter_evidence_missing(self, queryset, name, value):
+        return queryset.filter(evidence.lacking_q()) if value else queryset
 
     def filter_mine(self, queryset, name, value):
         if value and self.request is not None:
