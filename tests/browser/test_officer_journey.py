@@ -40,6 +40,15 @@ def test_officer_moves_a_project_and_sees_it_on_the_timeline(page, live_server, 
     page.wait_for_selector("#chart-funnel[data-drawn=true] canvas")
     assert page.evaluate(CANVAS_INK, "#chart-funnel") > 1000
     assert page.locator(".kpi").first.is_visible()
+    # The months table reads one month a line, every column in view (in half a row the month had
+    # wrapped to one character a line and the last column was cut off).
+    months = page.locator("#months-card")
+    lines = months.locator("tbody td:first-child").evaluate_all(
+        "(els) => els.map((el) => { const r = document.createRange(); r.selectNodeContents(el);"
+        " return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size; })")
+    assert lines and set(lines) == {1}, lines
+    assert months.evaluate("(el) => { const w = el.querySelector('.table-wrap');"
+                           " return w.scrollWidth <= w.clientWidth; }")
 
     page.click("text=产业链")
     page.click("a:has-text('新能源汽车')")

@@ -182,7 +182,8 @@
           return esc(row.name) + "<br>" + t("signed_total") + t("colon") + esc(row.signed.toFixed(2)) + t("unit_yi") +
             "<br>" + t("funds_total") + t("colon") + esc(row.funds.toFixed(2)) + t("unit_yi");
         } },
-        xAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { rotate: rows.length > 6 ? 45 : 0 } },
+        // Level labels; on a narrow screen ECharts leaves out the ones that would overlap.
+        xAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { hideOverlap: true } },
         yAxis: { type: "value", name: t("yi") },
         series: [
           { name: t("signed_total"), type: "bar", data: rows.map(function (r) { return r.signed; }), itemStyle: { color: "#2f6fb5" } },
