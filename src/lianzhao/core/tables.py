@@ -49,10 +49,18 @@ def format_value(value, kind: str) -> str:
     return str(value)
 
 
+#: Text columns at most this wide (Excel units, a CJK character two: a department, a person, a
+#: stage) keep their value on one line on screen; the table scrolls in its card instead of squeezing
+#: them to a character a line beside wide numeric columns.
+SHORT_TEXT_WIDTH = 16
+
+
 @dataclass(frozen=True)
 class Cell:
     text: str
     numeric: bool
+    #: Read on one line on screen (a date, a short name); the PDF keeps its fixed column widths.
+    nowrap: bool = False
 
 
 @dataclass
@@ -85,7 +93,8 @@ class Table:
         self.empty_text = resolved(self.empty_text)
 
     def _cells(self, row) -> list[Cell]:
-        return [Cell(format_value(v, c.kind), c.numeric) for c, v in zip(self.columns, row, strict=True)]
+        return [Cell(format_value(v, c.kind), c.numeric, c.kind == "date" or (
+                    c.kind == "text" and c.width <= SHORT_TEXT_WIDTH)) for c, v in zip(self.columns, row, strict=True)]
 
     def formatted_rows(self, limit: int | None = None) -> list[list[Cell]]:
         rows = self.rows if limit is None else self.rows[:limit]

@@ -1,0 +1,46 @@
+"""On a desktop screen a short value in a table — a month, a department, a button — reads on one
+line: a table wider than its card scrolls inside it rather than squeezing such a column to a
+character a line (the cockpit's months and the weekly report's departments had read "202/6年/1月",
+"投资促进/三科")."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_officer_journey import _login
+from tests.conftest import needs_data
+
+pytestmark = [pytest.mark.browser, needs_data]
+
+PAGES = ["/", "/projects/", "/dispatch/?week=2025-W13", "/dispatch/targets/", "/dispatch/analytics/", "/audit/"]
+
+#: Cells of at most this many characters (their visible text) whose lines are counted.
+SHORT = 7
+
+# Lines are counted on the text itself (a badge's or a button's own box would count as one more),
+# tops closer than half a line apart being one line.
+WRAPPED = """(short) => [...document.querySelectorAll('td, th')].flatMap((cell) => {
+  const text = cell.innerText.trim();  // a cell laid out on several lines on purpose is left out
+  if (!text || text.length > short || text.includes('\\n') || cell.offsetParent === null) return [];
+  const tops = [];
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim()) continue;
+    const range = document.createRange(); range.selectNodeContents(node);
+    for (const box of range.getClientRects()) tops.push(box.top);
+  }
+  tops.sort((a, b) => a - b);
+  const lines = tops.filter((top, i) => i === 0 || top - tops[i - 1] > 8).length;
+  return lines > 1 ? [text.replace(/\\s+/g, ' ') + ' (' + lines + ')'] : [];
+})"""
+
+
+def test_short_table_values_stay_on_one_line(page, live_server, transactional_db, demo):
+    base = live_server.url
+    _login(page, base, "admin")
+    wrapped = {}
+    for path in PAGES:
+        assert page.goto(f"{base}{path}").status == 200, path
+        if found := page.evaluate(WRAPPED, SHORT):
+            wrapped[path] = found[:5]
+    assert wrapped == {}, f"short values broken over lines: {wrapped}"
