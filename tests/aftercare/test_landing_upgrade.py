@@ -9,7 +9,10 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+
+pytestmark = pytest.mark.server  # its own SQLite installation: the same in the PostgreSQL run
 
 
 def test_typed_codes_become_project_types_and_the_dead_ones_are_switched_off(tmp_path):
