@@ -1,7 +1,7 @@
-"""On a desktop screen a short value in a table — a month, a department, a button — reads on one
-line: a table wider than its card scrolls inside it rather than squeezing such a column to a
-character a line (the cockpit's months and the weekly report's departments had read "202/6年/1月",
-"投资促进/三科")."""
+"""On a desktop screen a short value in a table — a month, a department, a node, a button — reads
+on one line: a table wider than its card scrolls inside it rather than squeezing such a column to a
+character a line (the cockpit's months, the gap table's nodes and the weekly report's departments
+had read "202/6年/1月", "动力/电池", "投资促进/三科")."""
 
 from __future__ import annotations
 
@@ -12,14 +12,16 @@ from tests.conftest import needs_data
 
 pytestmark = [pytest.mark.browser, needs_data]
 
-PAGES = ["/", "/projects/", "/dispatch/?week=2025-W13", "/dispatch/targets/", "/dispatch/analytics/", "/audit/"]
+PAGES = ["/", "/analysis/gaps/nev/", "/projects/", "/dispatch/?week=2025-W13", "/dispatch/targets/",
+         "/dispatch/analytics/", "/audit/"]
 
 #: Cells of at most this many characters (their visible text) whose lines are counted.
 SHORT = 7
 
-# Lines are counted on the text itself (a badge's or a button's own box would count as one more),
-# tops closer than half a line apart being one line.
-WRAPPED = """(short) => [...document.querySelectorAll('td, th')].flatMap((cell) => {
+# Data cells only: a header may take two lines (a numeric column stays narrow). Lines are counted on
+# the text itself (a badge's or a button's own box would count as one more), tops closer than half a
+# line apart being one line.
+WRAPPED = """(short) => [...document.querySelectorAll('td')].flatMap((cell) => {
   const text = cell.innerText.trim();  // a cell laid out on several lines on purpose is left out
   if (!text || text.length > short || text.includes('\\n') || cell.offsetParent === null) return [];
   const tops = [];
