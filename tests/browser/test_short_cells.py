@@ -12,8 +12,8 @@ from tests.conftest import needs_data
 
 pytestmark = [pytest.mark.browser, needs_data]
 
-PAGES = ["/", "/analysis/gaps/nev/", "/projects/", "/dispatch/?week=2025-W13", "/dispatch/targets/",
-         "/dispatch/analytics/", "/audit/"]
+PAGES = ["/", "/analysis/gaps/nev/", "/targets/node/nev-separator/", "/projects/", "/dispatch/?week=2025-W13",
+         "/dispatch/targets/", "/dispatch/analytics/", "/audit/"]
 
 #: Cells of at most this many characters (their visible text) whose lines are counted.
 SHORT = 7
