@@ -55,6 +55,12 @@ def format_value(value, kind: str) -> str:
 SHORT_TEXT_WIDTH = 16
 
 
+def _nowrap(column: Column) -> bool:
+    if column.nowrap is not None:
+        return column.nowrap
+    return column.kind == "date" or (column.kind == "text" and column.width <= SHORT_TEXT_WIDTH)
+
+
 @dataclass(frozen=True)
 class Cell:
     text: str
@@ -93,8 +99,7 @@ class Table:
         self.empty_text = resolved(self.empty_text)
 
     def _cells(self, row) -> list[Cell]:
-        return [Cell(format_value(v, c.kind), c.numeric, c.kind == "date" or (
-                    c.kind == "text" and c.width <= SHORT_TEXT_WIDTH)) for c, v in zip(self.columns, row, strict=True)]
+        return [Cell(format_value(v, c.kind), c.numeric, _nowrap(c)) for c, v in zip(self.columns, row, strict=True)]
 
     def formatted_rows(self, limit: int | None = None) -> list[list[Cell]]:
         rows = self.rows if limit is None else self.rows[:limit]

@@ -42,6 +42,9 @@ class Column:
     label: str
     kind: str = "text"
     width: float = 12
+    #: On screen, keep each value on one line (None: dates and narrow text columns do, see
+    #: :data:`lianzhao.core.tables.SHORT_TEXT_WIDTH`); a row label wider in Excel may ask for it.
+    nowrap: bool | None = None
 
     @property
     def numeric(self) -> bool:

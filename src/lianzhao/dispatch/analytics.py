@@ -101,7 +101,7 @@ def span_label(span: tuple[str, str]) -> str:
 def conversion_table(dimension: str, projects: Iterable[dict]) -> Table:
     """The conversion table for one dimension (a key of :data:`DIMENSIONS`)."""
     rows, overall = conversion_rows(projects, dimension)
-    columns = [Column(str(DIMENSIONS[dimension]), "text", 24), Column(_("线索数"), "int", 8),
+    columns = [Column(str(DIMENSIONS[dimension]), "text", 24, nowrap=True), Column(_("线索数"), "int", 8),
                Column(_("签约数"), "int", 8), Column(_("签约转化率"), "percent", 10),
                Column(_("投产数"), "int", 8), Column(_("投产转化率"), "percent", 10)]
     columns += [Column(_("%(span)s（天）") % {"span": span_label(s)}, "text", 11) for s in STAGE_SPANS]
