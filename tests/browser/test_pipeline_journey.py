@@ -34,6 +34,8 @@ def test_officer_signs_with_an_agreement_file_and_sees_it_on_my_projects(page, l
         {"name": "投资协议.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}])
     page.click("#stage-form button[type=submit]")
     page.wait_for_selector("#current-stage:text-is('签约')")  # no wait_for_function: the CSP forbids eval
+    # The signing started the landing checklist: the page is reloaded to show it.
+    page.wait_for_selector("#landing-step-list li")
     assert "投资协议.pdf" in page.inner_text("#files")
 
     project.refresh_from_db()

@@ -19,6 +19,7 @@ from lianzhao.core.forms import refusal_status, submit
 from lianzhao.core.htmx import is_htmx
 from lianzhao.core.http import stored_attachment
 from lianzhao.projects import counting, evidence, lights, services
+from lianzhao.projects.choices import ProjectStage
 from lianzhao.projects.duplicates import find_duplicate_candidates
 from lianzhao.projects.filters import InvestmentProjectFilterSet
 from lianzhao.projects.forms import (
@@ -159,7 +160,12 @@ def project_stage(request, pk):
                                      note=data["note"], from_stage=data["from_stage"] or None,
                                      evidence=form.evidence(), upload=data["evidence_file"])
 
-    return _after_post(request, project, submit(form, save), _("阶段已更新。"), stage_form=form)
+    saved = submit(form, save)
+    response = _after_post(request, project, saved, _("阶段已更新。"), stage_form=form)
+    if saved and is_htmx(request) and form.cleaned_data["to_stage"] == ProjectStage.SIGNED:
+        # The signing started the landing checklist, a card outside the workflow card: reload the page.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_POST
