@@ -111,7 +111,8 @@ def _insert(prepared: PreparedCreation) -> None:
 def update_imported_projects(changes: list[tuple[InvestmentProject, dict, int]], *, acting_user) -> None:
     """Descriptive changes of existing projects — (project as read, {field: new value}, spreadsheet
     row) — the fields :func:`~lianzhao.projects.services.lifecycle.update_project` may change,
-    validated by the same form: version + 1 and one audit row each (reason "Excel 导入（第 N 行）"),
+    validated by the same form, and blank stage evidence filled in (checked by
+    :mod:`lianzhao.projects.evidence`): version + 1 and one audit row each (reason "Excel 导入（第 N 行）"),
     in bulk, in one transaction. The caller has checked, under the same transaction, that each
     project still has the version it read."""
     now = timezone.now()
