@@ -24,7 +24,7 @@ from lianzhao.projects.choices import (
 )
 from lianzhao.projects.models import InvestmentProject, ProjectEvent
 from lianzhao.projects.services import common
-from lianzhao.projects.services.locking import lock_project
+from lianzhao.projects.services.locking import lock_project, save_fields
 
 #: The ledger's fields (招商项目台账), in the order forms, the detail page and the spreadsheet show them.
 LEDGER_FIELDS = (
@@ -180,14 +180,7 @@ def update_plan(project: InvestmentProject, *, planned: dict, acting_user,
         raise ValueError(f"not planned-date fields: {sorted(unknown)}")
     check_plan(planned)
     with transaction.atomic():
-        current = lock_project(project, expected_version)
-        before = snapshot(current)
-        for field, value in planned.items():
-            setattr(current, field, value)
-        if snapshot(current) != before:
-            current.version += 1
-            current.save()
-            record_change(actor=acting_user, action=AuditAction.UPDATE, obj=current, before=before,
-                          after=snapshot(current), reason="修改计划节点")
+        save_fields(lock_project(project, expected_version), planned, acting_user=acting_user,
+                    reason="修改计划节点")
     project.refresh_from_db()
     return project

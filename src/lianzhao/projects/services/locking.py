@@ -1,5 +1,6 @@
 """The row lock every project write takes: no write lands on a merged duplicate, and an edit made
-from an out-of-date page is refused (optimistic locking on ``version``), naming what changed."""
+from an out-of-date page is refused (optimistic locking on ``version``), naming what changed; and
+the save that follows a plain change of fields (a new version and one audit row, or nothing)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from lianzhao.audit.choices import AuditAction
 from lianzhao.audit.models import AuditRecord
+from lianzhao.audit.services import record_change, snapshot
 from lianzhao.projects.models import InvestmentProject
 
 
@@ -39,3 +41,18 @@ def _changed_since(current: InvestmentProject, version: int) -> str:
             if label not in labels:
                 labels.append(label)
     return "，他人修改了：" + "、".join(labels) if labels else ""
+
+
+def save_fields(current: InvestmentProject, values: dict, *, acting_user, reason: str) -> bool:
+    """Set ``values`` on the locked project (from :func:`lock_project`); when that changed anything,
+    save it as a new version with one audit row giving ``reason``. Returns whether it changed."""
+    before = snapshot(current)
+    for name, value in values.items():
+        setattr(current, name, value)
+    if snapshot(current) == before:
+        return False
+    current.version += 1
+    current.save()
+    record_change(actor=acting_user, action=AuditAction.UPDATE, obj=current, before=before,
+                  after=snapshot(current), reason=reason)
+    return True

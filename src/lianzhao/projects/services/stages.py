@@ -19,7 +19,7 @@ from lianzhao.projects.files import ALLOWED_LABEL, MAX_UPLOAD_BYTES, check_uploa
 from lianzhao.projects.models import InvestmentProject, ProjectEvent
 from lianzhao.projects.services import common
 from lianzhao.projects.services.files import file_summary, store_file, stored_file_cleanup
-from lianzhao.projects.services.locking import lock_project
+from lianzhao.projects.services.locking import lock_project, save_fields
 from lianzhao.projects.signals import project_signed
 from lianzhao.refdata.uscc import uscc_error
 
@@ -172,13 +172,6 @@ def fill_evidence(project: InvestmentProject, *, values: dict, acting_user,
                   if (problem := stage_evidence.fill_problem(current, name, value))}
         if errors:
             raise ValidationError(errors)
-        before = snapshot(current)
-        for name, value in cleaned.items():
-            setattr(current, name, value)
-        if snapshot(current) != before:
-            current.version += 1
-            current.save()
-            record_change(actor=acting_user, action=AuditAction.UPDATE, obj=current, before=before,
-                          after=snapshot(current), reason="补录阶段佐证")
+        save_fields(current, cleaned, acting_user=acting_user, reason="补录阶段佐证")
     project.refresh_from_db()
     return project
