@@ -8,6 +8,8 @@ recorded is what the stage change proved and is not rewritten."""
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
@@ -38,11 +40,16 @@ def formfield(field: EvidenceField) -> forms.Field:
     return forms.CharField(label=field.label, required=False, max_length=model_field.max_length, widget=widget)
 
 
+@functools.cache
+def _text_formfield(name: str) -> forms.Field:
+    return formfield(TEXT_EVIDENCE[name][1])  # built once: an import checks it on every row
+
+
 def clean_text(name: str, text: str) -> str:
     """A text evidence value as stored (stripped; a USCC upper-cased with its check digit checked);
     raises ValidationError with the reasons."""
     field = TEXT_EVIDENCE[name][1]
-    value = formfield(field).clean(text)
+    value = _text_formfield(name).clean(text)
     if field.kind == "uscc":
         value = value.upper()
         if problem := uscc_error(value):
